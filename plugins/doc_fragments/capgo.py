@@ -1,0 +1,77 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) capgo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    # Connection options shared by every module (plugins/module_utils/api.py capgo_argument_spec()).
+    DOCUMENTATION = r'''
+options:
+  api_key:
+    description:
+      - Capgo API key (a UUID), sent in the C(capgkey) header.
+      - If not set, the value of the E(CAPGO_API_KEY) environment variable is used.
+      - Create keys in the Capgo console under API keys. Creating organizations needs a key that holds the
+        C(org.create) permission; updating needs C(org_admin) and deleting C(org_super_admin) on the organization.
+    type: str
+    required: true
+  api_url:
+    description:
+      - Base URL of the Capgo API. The modules add C(/organization) themselves.
+      - If not set, the value of the E(CAPGO_API_URL) environment variable is used, else V(https://api.capgo.app).
+      - Point it at a self-hosted Capgo (C(<SUPABASE_URL>/functions/v1)) or at the collection's local emulator.
+    type: str
+    default: https://api.capgo.app
+  api_timeout:
+    description:
+      - Seconds to wait for the server to connect and to answer each request.
+      - If not set, the value of the E(CAPGO_API_TIMEOUT) environment variable is used.
+    type: int
+    default: 30
+  api_retries:
+    description:
+      - How many times a request is repeated after HTTP 429 (honouring C(Retry-After)), HTTP 502, 503, 504
+        or a connection error, with capped exponential backoff and jitter.
+      - A create (C(POST)) is only repeated when the server certainly did not process it; after a lost answer the
+        module looks the organization up by name first, so it is never created twice.
+      - Authentication failures (HTTP 401 and 403) are never repeated, because the server blocks an address
+        after 20 failed authentications.
+      - If not set, the value of the E(CAPGO_API_RETRIES) environment variable is used.
+    type: int
+    default: 5
+  validate_certs:
+    description:
+      - Whether to verify the server's TLS certificate. Only set V(false) for a test server.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - A CA bundle (PEM file) to verify the server's certificate with, instead of the system's.
+      - If not set, the value of the E(CAPGO_CA_PATH) environment variable is used.
+    type: path
+requirements:
+  - requests
+notes:
+  - The modules talk to the Capgo API from the host they run on, usually the controller (C(delegate_to: localhost)
+    or C(hosts: localhost)); that Python needs the C(requests) library.
+seealso:
+  - name: Capgo public API
+    description: The Capgo REST API these modules use.
+    link: https://capgo.app/docs/public-api/
+'''
+
+    ACTIONGROUP_CAPGO = r'''
+options: {}
+attributes:
+  action_group:
+    description: Use C(group/capgo.cloud.capgo) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - capgo.cloud.capgo
+'''

@@ -1,0 +1,318 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) capgo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Organization logic: lookup, normalise, compare, create/update/delete and diff.
+
+Talks to the API only through CapgoClient (api.py) and knows nothing of
+AnsibleModule, so every decision here is unit-testable with a fake client.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError, CapgoTransportError
+from ansible_collections.capgo.cloud.plugins.module_utils.normalize import (
+    normalize_logo,
+    normalize_name,
+    normalize_website,
+    validate_email,
+    validate_name,
+)
+
+# The nine fields GET /organization returns, in the server's order.
+ORG_FIELDS = ('id', 'created_by', 'created_at', 'updated_at', 'logo', 'name',
+              'management_email', 'customer_id', 'website')
+# What capgo_organization manages, in diff order.
+MANAGED_FIELDS = ('name', 'management_email', 'website', 'logo')
+# Options POST /organization can carry, and its name for each; the rest needs a follow-up PUT.
+POST_FIELDS = {'name': 'name', 'management_email': 'email', 'website': 'website'}
+
+# Error codes with which the server says "no such organization, or not yours": it never answers 404.
+NOT_VISIBLE_CODES = frozenset(['invalid_org_id', 'cannot_access_organization', 'not_found'])
+AMBIGUOUS_POST_STATUSES = frozenset([500, 502, 503, 504])
+
+
+class OrganizationError(Exception):
+    """A failure the module reports as is (message already user-facing)."""
+
+
+def desired_state(params):
+    """Validated, server-normalised values of the managed options the user set.
+
+    Raises OrganizationError naming the option; runs before any request.
+    """
+    desired = {}
+    try:
+        if params.get('name') is not None:
+            desired['name'] = validate_name(params['name'])
+    except ValueError as exc:
+        raise OrganizationError('name: %s' % exc)
+    if params.get('management_email') is not None:
+        try:
+            desired['management_email'] = validate_email(params['management_email'])
+        except ValueError as exc:
+            raise OrganizationError(str(exc))
+    if params.get('website') is not None:
+        try:
+            desired['website'] = normalize_website(params['website'])
+        except ValueError as exc:
+            raise OrganizationError('website %r is rejected: %s' % (params['website'], exc))
+    if params.get('logo') is not None:
+        desired['logo'] = normalize_logo(params['logo'])
+    return desired
+
+
+def validate_org_id(org_id):
+    if org_id is not None and not org_id.strip():
+        raise OrganizationError('org_id must not be empty')
+    return org_id.strip() if org_id is not None else None
+
+
+def organization_view(raw):
+    """The organization as the module returns it: the nine GET fields, logo as its storage path.
+
+    The server answers a logo with a signed URL whose token changes on every read;
+    the path behind it is what the server stores and what users compare against.
+    """
+    if not isinstance(raw, dict):
+        raise OrganizationError('unexpected organization from the server: %r' % (raw,))
+    view = dict((field, raw.get(field)) for field in ORG_FIELDS)
+    if view['logo']:
+        view['logo'] = normalize_logo(view['logo'])
+    return view
+
+
+def managed_view(org):
+    return dict((field, org.get(field)) for field in MANAGED_FIELDS)
+
+
+def compute_delta(current, desired):
+    """The desired values that differ from the current organization (both normalised)."""
+    return dict((key, value) for key, value in desired.items() if current.get(key) != value)
+
+
+def predict_created(desired):
+    """What a create would return, as far as it can be known before the server assigns ids."""
+    predicted = dict((field, None) for field in ORG_FIELDS)
+    predicted.update(desired)
+    if 'logo' not in desired:
+        predicted['logo'] = None
+    return predicted
+
+
+def predict_updated(current, delta):
+    predicted = dict(current)
+    predicted.update(delta)
+    return predicted
+
+
+def build_diff(before, after):
+    """Before/after of the managed keys present in each side; {} stands for "no organization"."""
+    def pick(side):
+        return dict((key, side[key]) for key in MANAGED_FIELDS if key in side) if side else {}
+    return {'before': pick(before), 'after': pick(after)}
+
+
+def is_not_visible(error):
+    if not isinstance(error, CapgoApiError):
+        return False
+    if error.code in NOT_VISIBLE_CODES:
+        return True
+    # The docs' error shape ({"error": text, "status": "KO"}) has no code.
+    return error.code is None and error.status in (400, 403, 404)
+
+
+class OrganizationService:
+    """Capgo organization operations over one CapgoClient."""
+
+    def __init__(self, client, warn=None):
+        self.client = client
+        self.warnings = []
+        self._warn = warn
+
+    def warn(self, message):
+        self.warnings.append(message)
+        if self._warn:
+            self._warn(message)
+
+    # -- reads ---------------------------------------------------------------
+
+    def get(self, org_id):
+        """The organization with this id, or None when the key cannot see it."""
+        try:
+            raw = self.client.request('GET', params={'orgId': org_id}, action='reading organization %s' % org_id)
+        except CapgoApiError as exc:
+            if is_not_visible(exc):
+                return None
+            raise
+        if isinstance(raw, list):
+            # A server that ignores orgId answers with the list.
+            raw = next((row for row in raw if isinstance(row, dict) and row.get('id') == org_id), None)
+            if raw is None:
+                return None
+        return organization_view(raw)
+
+    def list_all(self):
+        return [organization_view(row) for row in self.client.paginate()]
+
+    def find_by_name(self, name, organizations=None):
+        wanted = normalize_name(name)
+        if organizations is None:
+            organizations = self.list_all()
+        return [org for org in organizations if normalize_name(org.get('name') or '') == wanted]
+
+    def find_one_by_name(self, name):
+        matches = self.find_by_name(name)
+        if len(matches) > 1:
+            raise OrganizationError(
+                'more than one organization is named %r (ids: %s); organization names are not unique '
+                'in Capgo, so set org_id to choose one' % (normalize_name(name), ', '.join(sorted(m['id'] for m in matches))))
+        return matches[0] if matches else None
+
+    # -- writes --------------------------------------------------------------
+
+    def create(self, desired):
+        """POST what POST carries, PUT the rest, and return the full organization."""
+        body = dict((POST_FIELDS[key], value) for key, value in desired.items()
+                    if key in POST_FIELDS and value is not None)
+        org_id = self._post_once(body, desired['name'])
+        rest = dict((key, value) for key, value in desired.items() if key not in POST_FIELDS)
+        if rest:
+            return self.update(org_id, rest, current=None)
+        created = self.get(org_id)
+        if created is None:
+            raise OrganizationError('organization %s was created but cannot be read back with this key' % org_id)
+        return created
+
+    def _post_once(self, body, name):
+        """Create exactly one organization even when an answer is lost.
+
+        POST is not idempotent (names are not unique), so after a dropped
+        connection or a 5xx the module looks the name up again before any retry.
+        """
+        attempts = max(1, self.client.retries + 1)
+        last_error = None
+        for attempt in range(1, attempts + 1):
+            try:
+                answer = self.client.request('POST', body=body, action='creating organization %r' % name)
+            except CapgoTransportError as exc:
+                if not exc.maybe_processed:
+                    raise
+                last_error = exc
+            except CapgoApiError as exc:
+                if exc.status not in AMBIGUOUS_POST_STATUSES:
+                    raise
+                last_error = exc
+            else:
+                org_id = answer.get('id') if isinstance(answer, dict) else None
+                if not org_id:
+                    raise OrganizationError('the server did not return the new organization id (answer: %r)' % (answer,))
+                return org_id
+            matches = self.find_by_name(name)
+            if len(matches) == 1:
+                self.warn('the answer to creating organization %r was lost (%s); the organization exists '
+                          'now as %s, so it was not created a second time' % (name, last_error, matches[0]['id']))
+                return matches[0]['id']
+            if len(matches) > 1:
+                raise OrganizationError(
+                    'the answer to creating organization %r was lost (%s) and %d organizations with that name '
+                    'exist now (ids: %s); check them and set org_id' % (
+                        name, last_error, len(matches), ', '.join(sorted(m['id'] for m in matches))))
+            if attempt < attempts:
+                self.warn('creating organization %r failed without a usable answer (%s); it does not exist, '
+                          'so the request was sent again' % (name, last_error))
+        raise OrganizationError('creating organization %r failed after %d attempts: %s' % (name, attempts, last_error))
+
+    def update(self, org_id, delta, current):
+        """One PUT with exactly the fields that differ; returns the organization after it."""
+        body = {'orgId': org_id}
+        body.update(delta)
+        answer = self.client.request('PUT', body=body, action='updating organization %s' % org_id)
+        row = answer.get('data') if isinstance(answer, dict) and isinstance(answer.get('data'), dict) else answer
+        if isinstance(row, dict) and all(field in row for field in ORG_FIELDS):
+            fresh = organization_view(row)
+            if current:
+                # GET and PUT format timestamps differently; these never change anyway.
+                for field in ('created_at', 'updated_at'):
+                    fresh[field] = current[field]
+            return fresh
+        # The docs' PUT answer carries only a few fields: read the organization back.
+        fresh = self.get(org_id)
+        if fresh is None:
+            raise OrganizationError('organization %s was updated but cannot be read back with this key' % org_id)
+        return fresh
+
+    def delete(self, org_id):
+        try:
+            self.client.request('DELETE', params={'orgId': org_id}, action='deleting organization %s' % org_id)
+        except CapgoApiError as exc:
+            # A retried DELETE whose first attempt went through is answered "not yours".
+            if exc.attempts > 1 and is_not_visible(exc) and self.get(org_id) is None:
+                return
+            raise
+
+
+def ensure_organization(service, params, check_mode):
+    """Bring one organization to the wanted state.
+
+    Returns (changed, diff, organization); organization is {} when none exists after the task.
+    """
+    state = params.get('state') or 'present'
+    org_id = validate_org_id(params.get('org_id'))
+    desired = desired_state(params)
+    if not org_id and 'name' not in desired:
+        raise OrganizationError('one of org_id or name is required')
+
+    if org_id:
+        current = service.get(org_id)
+    else:
+        current = service.find_one_by_name(params['name'])
+
+    if state == 'absent':
+        if current is None:
+            return False, build_diff({}, {}), {}
+        if not check_mode:
+            service.delete(current['id'])
+        return True, build_diff(current, {}), {}
+
+    if current is None:
+        if org_id:
+            raise OrganizationError(
+                'organization %s does not exist or is not visible to this API key; it cannot be created '
+                'with a chosen id (the server assigns ids): remove org_id to create one by name' % org_id)
+        if check_mode:
+            return True, build_diff({}, desired), predict_created(desired)
+        return True, build_diff({}, desired), service.create(desired)
+
+    if current.get('logo') is None and desired.get('logo'):
+        service.warn('organization %s reports no logo although one may be stored: the server could not sign '
+                     'its storage object (is it missing from the images bucket?). The logo is written again.'
+                     % current['id'])
+    delta = compute_delta(current, desired)
+    if not delta:
+        return False, build_diff(current, current), current
+    if check_mode:
+        after = predict_updated(current, delta)
+    else:
+        after = service.update(current['id'], delta, current)
+    return True, build_diff(current, after), after
+
+
+def list_organizations(service, org_id=None, name=None):
+    """Organizations visible to the key, optionally one id and/or an exact name."""
+    org_id = validate_org_id(org_id)
+    if name is not None and not normalize_name(name):
+        raise OrganizationError('name must not be empty')
+    if org_id:
+        found = service.get(org_id)
+        organizations = [found] if found else []
+        if name is not None:
+            organizations = service.find_by_name(name, organizations)
+        return organizations
+    organizations = service.list_all()
+    if name is not None:
+        organizations = service.find_by_name(name, organizations)
+    return organizations

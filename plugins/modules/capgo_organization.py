@@ -1,0 +1,245 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) capgo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: capgo_organization
+short_description: Create, update and delete Capgo organizations
+version_added: 1.0.0
+description:
+  - Creates, updates and deletes an organization through the Capgo public API.
+  - The organization is found by O(org_id) when given, else by its exact O(name) over every page of organizations the
+    API key can see. Organization names are not unique in Capgo; when more than one matches, the task fails and names
+    every matching id so that O(org_id) can be set.
+  - Values are compared after the server's own rewriting (website URL normalisation, HTML tags and surrounding whitespace
+    removed from names, logos stored as storage paths), so a second run with the same options changes nothing and
+    sends no write request.
+  - Only the options that are set are managed; options left out are never changed.
+author:
+  - capgo.cloud maintainers
+extends_documentation_fragment:
+  - capgo.cloud.capgo
+  - capgo.cloud.capgo.actiongroup_capgo
+  - capgo.cloud.attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Sends only the read requests of a real run, and predicts RV(organization) exactly, except the server-assigned
+        fields of a new organization (RV(organization.id), RV(organization.created_at), ...), which are V(null).
+  diff_mode:
+    support: full
+    details:
+      - Before and after values of O(name), O(management_email), O(website) and O(logo); a create shows V({}) before,
+        a delete V({}) after.
+options:
+  org_id:
+    description:
+      - Id (UUID) of an existing organization.
+      - With O(state=present) the organization must exist and be visible to the key; the module never creates an
+        organization for an O(org_id) it cannot see, because the server assigns ids.
+      - With O(org_id) set, O(name) is the name to give the organization (a rename), not a lookup key.
+    type: str
+  name:
+    description:
+      - Name of the organization. Looks the organization up when O(org_id) is not set, and is the name to create it
+        with.
+      - HTML tags and surrounding whitespace are removed, as the server does; what remains must be at least 3
+        characters long.
+    type: str
+  management_email:
+    description:
+      - Email address for billing and administrative notices of the organization.
+      - When creating without it, the server uses the email of the API key's owner.
+      - Must be an address the server accepts; it is neither trimmed nor lower-cased.
+    type: str
+  website:
+    description:
+      - Website of the organization, an C(http://) or C(https://) URL; without a scheme, C(https://) is assumed.
+      - Stored in normalised form (lower-case host, no default port, V(/) path for a bare host), for example
+        V(Example.COM) is stored as V(https://example.com/).
+      - URLs with credentials (C(user:password@)) are refused. V("") clears the website.
+    type: str
+  logo:
+    description:
+      - Logo of the organization, as a path in Capgo's C(images) storage bucket (for example
+        V(org/<org id>/logo/logo.png)), or an external URL.
+      - A Capgo storage URL (public or signed) is reduced to its path, as the server does.
+      - Creating an organization with a logo takes one extra request, because the create call cannot carry it.
+    type: str
+  state:
+    description:
+      - V(present) creates the organization when it does not exist and updates the options that differ.
+      - V(absent) deletes it; an organization that does not exist or that the key cannot see is left alone
+        (C(changed=false)).
+    type: str
+    choices: [present, absent]
+    default: present
+seealso:
+  - module: capgo.cloud.capgo_organization_info
+'''
+
+EXAMPLES = r'''
+- name: Manage Capgo organizations from the controller
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/capgo.cloud.capgo:
+      api_key: "{{ vault_capgo_api_key }}"
+  tasks:
+    - name: Ensure the organization exists
+      capgo.cloud.capgo_organization:
+        name: Acme Mobile
+        management_email: billing@acme.example
+        website: acme.example
+      register: acme
+
+    - name: Show its id
+      ansible.builtin.debug:
+        msg: "{{ acme.organization.id }}"
+
+    - name: Rename it, addressing it by id
+      capgo.cloud.capgo_organization:
+        org_id: "{{ acme.organization.id }}"
+        name: Acme Mobile Apps
+
+    - name: Set a logo stored in Capgo's images bucket
+      capgo.cloud.capgo_organization:
+        org_id: "{{ acme.organization.id }}"
+        logo: "org/{{ acme.organization.id }}/logo/acme.png"
+
+    - name: Delete it
+      capgo.cloud.capgo_organization:
+        org_id: "{{ acme.organization.id }}"
+        state: absent
+
+# With CAPGO_API_KEY (and optionally CAPGO_API_URL) in the environment, no credentials are needed in tasks:
+#   CAPGO_API_KEY=... ansible-playbook site.yml
+- name: Create an organization with the key from the environment
+  capgo.cloud.capgo_organization:
+    name: Staging apps
+  delegate_to: localhost
+
+# Ad hoc:
+#   ansible localhost -m capgo.cloud.capgo_organization -a "name='Staging apps' state=absent"
+'''
+
+RETURN = r'''
+organization:
+  description:
+    - The organization as the server holds it after the task; in check mode, the predicted one.
+    - V({}) after a delete, and when O(state=absent) found nothing to delete.
+    - In check mode, the server-assigned fields of an organization that would be created are V(null).
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: Id of the organization (UUID). V(null) in check mode for an organization that would be created.
+      type: str
+      sample: 1f0e7b52-3b2f-4d8b-9a52-0c6f4c6f3d11
+    name:
+      description: Name of the organization.
+      type: str
+      sample: Acme Mobile
+    management_email:
+      description: Management email of the organization.
+      type: str
+      sample: billing@acme.example
+    website:
+      description: Normalised website URL, or V(null).
+      type: str
+      sample: https://acme.example/
+    logo:
+      description:
+        - Storage path (or external URL) of the logo, V("") or V(null).
+        - The API answers with a signed URL whose token changes on every read; the module returns the stored path
+          behind it so that the value is stable between runs. V(null) also when the server could not sign the path.
+      type: str
+      sample: org/1f0e7b52-3b2f-4d8b-9a52-0c6f4c6f3d11/logo/acme.png
+    created_by:
+      description: Id of the user who created the organization (for an API key, its owner).
+      type: str
+      sample: 6aa0e3ae-9b4d-4a43-8c1f-3a3c0e7a2f10
+    created_at:
+      description: Creation time, as the server formats it.
+      type: str
+      sample: '2026-07-24T19:50:56.123456+00:00'
+    updated_at:
+      description: As the server reports it; the server does not move it on updates.
+      type: str
+      sample: '2026-07-24T19:50:56.123456+00:00'
+    customer_id:
+      description: Billing customer id; V(pending_<id>) right after creation, later a Stripe id.
+      type: str
+      sample: cus_Q1w2E3r4T5y6U7
+diff:
+  description: Before and after values of the managed options; only with C(--diff).
+  returned: when diff mode is on
+  type: dict
+  contains:
+    before:
+      description: The managed options before the task, V({}) when the organization did not exist.
+      type: dict
+    after:
+      description: The managed options after the task, V({}) when the organization does not exist afterwards.
+      type: dict
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.capgo.cloud.plugins.module_utils.api import (
+    CapgoError,
+    capgo_argument_spec,
+    client_from_module,
+)
+from ansible_collections.capgo.cloud.plugins.module_utils.organization import (
+    OrganizationError,
+    OrganizationService,
+    desired_state,
+    ensure_organization,
+    validate_org_id,
+)
+
+
+def main():
+    argument_spec = capgo_argument_spec()
+    argument_spec.update(
+        org_id=dict(type='str'),
+        name=dict(type='str'),
+        management_email=dict(type='str'),
+        website=dict(type='str'),
+        logo=dict(type='str'),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+    )
+    module = AnsibleModule(
+        argument_spec=argument_spec,
+        required_one_of=[('org_id', 'name')],
+        supports_check_mode=True,
+    )
+    try:
+        # Bad input fails here, before the client is even built.
+        validate_org_id(module.params['org_id'])
+        desired_state(module.params)
+    except OrganizationError as exc:
+        module.fail_json(msg=str(exc))
+
+    client = client_from_module(module)
+    service = OrganizationService(client, warn=module.warn)
+    try:
+        changed, diff, organization = ensure_organization(service, module.params, module.check_mode)
+    except (OrganizationError, CapgoError) as exc:
+        module.fail_json(msg=client.scrub(exc))
+    result = dict(changed=changed, organization=organization)
+    if module._diff:
+        result['diff'] = diff
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

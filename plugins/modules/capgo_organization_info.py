@@ -1,0 +1,154 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) capgo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: capgo_organization_info
+short_description: List Capgo organizations
+version_added: 1.0.0
+description:
+  - Returns one organization by O(org_id), or every organization the API key can see, reading all pages.
+  - Read-only. An organization that does not exist or that the key cannot see is not an error; the list is then
+    empty.
+author:
+  - capgo.cloud maintainers
+extends_documentation_fragment:
+  - capgo.cloud.capgo
+  - capgo.cloud.capgo.actiongroup_capgo
+  - capgo.cloud.attributes
+  - capgo.cloud.attributes.info_module
+options:
+  org_id:
+    description:
+      - Id (UUID) of the organization to return. Costs one request whatever the number of organizations.
+    type: str
+  name:
+    description:
+      - Only return organizations with exactly this name (case-sensitive; HTML tags and surrounding whitespace are
+        ignored, as the server strips them from stored names).
+    type: str
+seealso:
+  - module: capgo.cloud.capgo_organization
+'''
+
+EXAMPLES = r'''
+- name: List every organization the key can see
+  capgo.cloud.capgo_organization_info:
+    api_key: "{{ vault_capgo_api_key }}"
+  register: capgo
+  delegate_to: localhost
+
+- name: Print their names
+  ansible.builtin.debug:
+    msg: "{{ capgo.organizations | map(attribute='name') | list }}"
+
+- name: Look one up by id (empty list when the key cannot see it)
+  capgo.cloud.capgo_organization_info:
+    org_id: 1f0e7b52-3b2f-4d8b-9a52-0c6f4c6f3d11
+  register: one
+  delegate_to: localhost
+
+- name: Find organizations by name
+  capgo.cloud.capgo_organization_info:
+    name: Acme Mobile
+  register: acme
+  delegate_to: localhost
+
+# Ad hoc, with the key in the environment:
+#   CAPGO_API_KEY=... ansible localhost -m capgo.cloud.capgo_organization_info
+'''
+
+RETURN = r'''
+organizations:
+  description:
+    - The organizations found, in the order the server lists them. Always a list; empty when nothing matched.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Id of the organization (UUID).
+      type: str
+      sample: 1f0e7b52-3b2f-4d8b-9a52-0c6f4c6f3d11
+    name:
+      description: Name of the organization.
+      type: str
+      sample: Acme Mobile
+    management_email:
+      description: Management email of the organization.
+      type: str
+      sample: billing@acme.example
+    website:
+      description: Normalised website URL, or V(null).
+      type: str
+      sample: https://acme.example/
+    logo:
+      description:
+        - Storage path (or external URL) of the logo, V("") or V(null). The API answers with a short-lived signed URL;
+          the stored path behind it is returned so that the value is stable.
+      type: str
+      sample: org/1f0e7b52-3b2f-4d8b-9a52-0c6f4c6f3d11/logo/acme.png
+    created_by:
+      description: Id of the user who created the organization.
+      type: str
+      sample: 6aa0e3ae-9b4d-4a43-8c1f-3a3c0e7a2f10
+    created_at:
+      description: Creation time, as the server formats it.
+      type: str
+      sample: '2026-07-24T19:50:56.123456+00:00'
+    updated_at:
+      description: As the server reports it.
+      type: str
+      sample: '2026-07-24T19:50:56.123456+00:00'
+    customer_id:
+      description: Billing customer id, or V(null).
+      type: str
+      sample: cus_Q1w2E3r4T5y6U7
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.capgo.cloud.plugins.module_utils.api import (
+    CapgoError,
+    capgo_argument_spec,
+    client_from_module,
+)
+from ansible_collections.capgo.cloud.plugins.module_utils.organization import (
+    OrganizationError,
+    OrganizationService,
+    list_organizations,
+    validate_org_id,
+)
+
+
+def main():
+    argument_spec = capgo_argument_spec()
+    argument_spec.update(
+        org_id=dict(type='str'),
+        name=dict(type='str'),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    try:
+        validate_org_id(module.params['org_id'])
+        if module.params['name'] is not None and not module.params['name'].strip():
+            raise OrganizationError('name must not be empty')
+    except OrganizationError as exc:
+        module.fail_json(msg=str(exc))
+
+    client = client_from_module(module)
+    service = OrganizationService(client, warn=module.warn)
+    try:
+        organizations = list_organizations(service, module.params['org_id'], module.params['name'])
+    except (OrganizationError, CapgoError) as exc:
+        module.fail_json(msg=client.scrub(exc))
+    module.exit_json(changed=False, organizations=organizations)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,319 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) capgo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""CapgoClient: error parsing, retry decisions, and the request loop over real loopback HTTP."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import socket
+import threading
+
+try:
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+except ImportError:  # pragma: no cover
+    pytestmark = __import__('pytest').mark.skip('needs Python 3.7+')
+
+import pytest
+
+from ansible_collections.capgo.cloud.plugins.module_utils import api
+from ansible_collections.capgo.cloud.plugins.module_utils.api import (
+    CapgoApiError,
+    CapgoClient,
+    CapgoInputError,
+    CapgoTransportError,
+    backoff_delay,
+    parse_error_body,
+    retry_after_seconds,
+    should_retry_status,
+    unwrap,
+)
+
+KEY = '4c2b7a9e-1d3f-4e5a-8b6c-7d8e9f0a1b2c'
+
+
+class ScriptedServer:
+    """A loopback HTTP server answering from a script: a list of (status, headers, body) or 'drop'."""
+
+    def __init__(self, script):
+        self.script = list(script)
+        self.seen = []
+        self.connections = set()
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = 'HTTP/1.1'
+
+            def log_message(self, *args):
+                pass
+
+            def _serve(self):
+                length = int(self.headers.get('Content-Length') or 0)
+                raw = self.rfile.read(length) if length else b''
+                outer.connections.add(self.client_address)
+                outer.seen.append({'method': self.command, 'path': self.path, 'headers': dict(self.headers),
+                                   'body': json.loads(raw) if raw else None})
+                step = outer.script.pop(0) if outer.script else (500, {}, {'error': 'script_exhausted'})
+                if step == 'drop':
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
+                status, headers, body = step
+                data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header('Content-Type', 'application/json')
+                self.send_header('Content-Length', str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_PUT = do_DELETE = _serve
+
+        self.httpd = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        self.url = 'http://127.0.0.1:%d' % self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def make_client(url, retries=3, sleeps=None):
+    sleeps = [] if sleeps is None else sleeps
+    return CapgoClient(KEY, api_url=url, timeout=5, retries=retries, sleep=sleeps.append, rand=lambda: 0.5)
+
+
+# -- pure decisions ----------------------------------------------------------
+
+@pytest.mark.parametrize('method, status, expected', [
+    ('GET', 429, True), ('GET', 502, True), ('GET', 503, True), ('GET', 504, True),
+    ('PUT', 503, True), ('DELETE', 504, True),
+    ('POST', 429, True), ('POST', 503, False), ('POST', 502, False), ('POST', 504, False),
+    ('GET', 401, False), ('GET', 403, False), ('PUT', 400, False), ('GET', 500, False), ('GET', 404, False),
+])
+def test_retry_decisions(method, status, expected):
+    assert should_retry_status(method, status) is expected
+
+
+def test_backoff_is_exponential_capped_and_jittered():
+    low = [backoff_delay(n, rand=lambda: 0.0) for n in range(1, 9)]
+    high = [backoff_delay(n, rand=lambda: 1.0) for n in range(1, 9)]
+    assert low[:4] == [0.5, 1.0, 2.0, 4.0]
+    assert high[:4] == [1.0, 2.0, 4.0, 8.0]
+    assert max(high) == api.BACKOFF_CAP
+    assert all(lo < hi for lo, hi in zip(low, high))
+
+
+def test_parse_error_body_real_shape():
+    body = {'error': 'invalid_org_id', 'message': "You can't access this organization", 'moreInfo': {'org_id': 'x'}}
+    assert parse_error_body(400, body) == ('invalid_org_id', "You can't access this organization", {'org_id': 'x'})
+
+
+def test_parse_error_body_docs_shape():
+    assert parse_error_body(401, {'error': 'Invalid API key', 'status': 'KO'}) == (None, 'Invalid API key', {})
+
+
+def test_parse_error_body_not_found_without_more_info():
+    assert parse_error_body(404, {'error': 'not_found', 'message': 'Not found'}) == ('not_found', 'Not found', {})
+
+
+def test_parse_error_body_plain_text():
+    assert parse_error_body(502, '<html>Bad gateway</html>', 'Bad Gateway') == (None, '<html>Bad gateway</html>', {})
+    assert parse_error_body(502, None, 'Bad Gateway') == (None, 'Bad Gateway', {})
+
+
+def test_error_message_has_status_code_message_details_and_attempts():
+    error = CapgoApiError(400, 'invalid_body', 'Invalid body',
+                          {'error': {'name': 'SchemaError', 'issues': [{'path': ['name'], 'message': 'Too small'}]}},
+                          request_id='req-1', attempts=3, action='creating organization')
+    text = str(error)
+    for piece in ('creating organization', 'HTTP 400', 'invalid_body', 'Invalid body', 'name: Too small',
+                  '3 attempts', 'req-1'):
+        assert piece in text
+
+
+@pytest.mark.parametrize('body, expected', [
+    ([{'id': 1}], [{'id': 1}]),
+    ({'data': [{'id': 1}]}, [{'id': 1}]),
+    ({'data': {'id': 'a'}}, {'id': 'a'}),
+    ({'id': 'a', 'name': 'n'}, {'id': 'a', 'name': 'n'}),
+    ({'status': 'Organization updated', 'id': 'a', 'data': {'id': 'a'}}, {'status': 'Organization updated', 'id': 'a', 'data': {'id': 'a'}}),
+    ({'status': 'ok'}, {'status': 'ok'}),
+])
+def test_unwrap_success_shapes(body, expected):
+    assert unwrap(body) == expected
+
+
+class _Headers(dict):
+    pass
+
+
+class _Response:
+    def __init__(self, headers):
+        self.headers = _Headers(headers)
+
+
+@pytest.mark.parametrize('headers, body, expected', [
+    ({'Retry-After': '7'}, None, 7.0),
+    ({}, {'moreInfo': {'retryAfterSeconds': 3}}, 3.0),
+    ({'Retry-After': 'soon'}, {'moreInfo': {'retryAfterSeconds': 2}}, 2.0),
+    ({}, {'moreInfo': {}}, None),
+])
+def test_retry_after(headers, body, expected):
+    assert retry_after_seconds(_Response(headers), body) == expected
+
+
+@pytest.mark.parametrize('url, fragment', [
+    ('ftp://x', 'http'), ('api.capgo.app', 'http'), ('https://user:pw@api.capgo.app', 'credentials'),
+    ('https://api.capgo.app/?a=1', 'query'), ('https://', 'host'),
+])
+def test_bad_api_url_is_refused_before_any_request(url, fragment):
+    with pytest.raises(CapgoInputError, match=fragment):
+        CapgoClient(KEY, api_url=url)
+
+
+@pytest.mark.parametrize('key', ['', '   ', None])
+def test_empty_key_is_refused(key):
+    with pytest.raises(CapgoInputError, match='api_key'):
+        CapgoClient(key, api_url='http://127.0.0.1:9')
+
+
+# -- the request loop over loopback --------------------------------------------
+
+def test_sends_key_header_json_and_user_agent_and_unwraps():
+    with ScriptedServer([(200, {}, {'data': [{'id': 'a'}]})]) as server:
+        client = make_client(server.url)
+        assert client.request('GET', params={'orgId': 'a'}) == [{'id': 'a'}]
+    seen = server.seen[0]
+    assert seen['path'] == '/organization?orgId=a'
+    assert seen['headers']['capgkey'] == KEY
+    assert 'Authorization' not in seen['headers'] and 'x-api-key' not in seen['headers']
+    assert seen['headers']['Content-Type'] == 'application/json'
+    assert seen['headers']['User-Agent'].startswith('capgo.cloud/' + api.COLLECTION_VERSION)
+
+
+def test_429_honours_retry_after_then_succeeds():
+    sleeps = []
+    script = [(429, {'Retry-After': '2'}, {'error': 'too_many_requests', 'message': 'Too many requests', 'moreInfo': {}}),
+              (200, {}, [])]
+    with ScriptedServer(script) as server:
+        assert make_client(server.url, sleeps=sleeps).request('GET') == []
+    assert len(server.seen) == 2
+    assert sleeps == [2.125]
+
+
+def test_503_on_get_backs_off_and_retries():
+    sleeps = []
+    script = [(503, {}, {'error': 'x'}), (502, {}, 'bad gateway'), (200, {}, {'id': 'a', 'name': 'n'})]
+    with ScriptedServer(script) as server:
+        assert make_client(server.url, sleeps=sleeps).request('PUT', body={'orgId': 'a'})['id'] == 'a'
+    assert sleeps == [0.75, 1.5]
+
+
+def test_retries_exhausted_says_so():
+    script = [(503, {}, {'error': 'service_unavailable', 'message': 'down', 'moreInfo': {}})] * 3
+    with ScriptedServer(script) as server:
+        with pytest.raises(CapgoApiError) as info:
+            make_client(server.url, retries=2).request('GET', action='listing organizations')
+    assert len(server.seen) == 3
+    assert info.value.attempts == 3
+    assert 'gave up after 3 attempts' in str(info.value) and 'HTTP 503 service_unavailable' in str(info.value)
+
+
+@pytest.mark.parametrize('status, code', [(401, 'invalid_apikey'), (403, 'invalid_org_id'), (400, 'invalid_body')])
+def test_client_errors_are_never_retried(status, code):
+    with ScriptedServer([(status, {}, {'error': code, 'message': 'no', 'moreInfo': {}})] * 2) as server:
+        with pytest.raises(CapgoApiError) as info:
+            make_client(server.url).request('GET')
+    assert len(server.seen) == 1
+    assert info.value.status == status and info.value.code == code
+
+
+def test_post_is_not_repeated_after_503():
+    with ScriptedServer([(503, {}, {'error': 'x', 'message': 'y', 'moreInfo': {}}), (200, {}, {'id': 'a'})]) as server:
+        with pytest.raises(CapgoApiError):
+            make_client(server.url).request('POST', body={'name': 'Acme'})
+    assert len(server.seen) == 1
+
+
+def test_post_is_repeated_after_429():
+    with ScriptedServer([(429, {'Retry-After': '0'}, {}), (200, {}, {'id': 'a'})]) as server:
+        assert make_client(server.url).request('POST', body={'name': 'Acme'}) == {'id': 'a'}
+    assert len(server.seen) == 2
+
+
+def test_dropped_post_is_reported_as_maybe_processed_and_not_repeated():
+    with ScriptedServer(['drop', (200, {}, {'id': 'a'})]) as server:
+        with pytest.raises(CapgoTransportError) as info:
+            make_client(server.url).request('POST', body={'name': 'Acme'})
+    assert len(server.seen) == 1
+    assert info.value.maybe_processed is True
+
+
+def test_dropped_get_is_repeated():
+    with ScriptedServer(['drop', (200, {}, [])]) as server:
+        assert make_client(server.url).request('GET') == []
+    assert len(server.seen) == 2
+
+
+def test_too_long_retry_after_fails_instead_of_blocking():
+    sleeps = []
+    body = {'error': 'too_many_requests', 'message': 'Too many requests',
+            'moreInfo': {'reason': 'too_many_failed_auth_attempts', 'retryAfterSeconds': 900}}
+    with ScriptedServer([(429, {'Retry-After': '900'}, body)]) as server:
+        with pytest.raises(CapgoApiError) as info:
+            make_client(server.url, sleeps=sleeps).request('GET')
+    assert sleeps == [] and info.value.status == 429
+    assert 'too_many_failed_auth_attempts' in str(info.value)
+
+
+def test_connection_refused_names_the_problem_without_the_key():
+    sock = socket.socket()
+    sock.bind(('127.0.0.1', 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    client = make_client('http://127.0.0.1:%d' % port, retries=1)
+    with pytest.raises(CapgoTransportError) as info:
+        client.request('GET')
+    assert 'connection error' in str(info.value) and KEY not in str(info.value)
+    assert info.value.attempts == 2
+
+
+def test_key_echoed_by_the_server_is_masked():
+    body = {'error': 'invalid_apikey', 'message': 'Invalid apikey %s' % KEY, 'moreInfo': {'key': KEY}}
+    with ScriptedServer([(401, {}, body)]) as server:
+        with pytest.raises(CapgoApiError) as info:
+            make_client(server.url).request('GET')
+    assert KEY not in str(info.value) and api.MASK in str(info.value)
+
+
+def test_pagination_reads_every_page_with_page_in_the_body():
+    pages = [[{'id': 'o%d' % i} for i in range(start, min(start + 50, 120))] for start in (0, 50, 100)]
+    with ScriptedServer([(200, {}, page) for page in pages]) as server:
+        rows = make_client(server.url).paginate()
+    assert [row['id'] for row in rows] == ['o%d' % i for i in range(120)]
+    assert [seen['body'] for seen in server.seen] == [None, {'page': 1}, {'page': 2}]
+    assert all(seen['path'] == '/organization' for seen in server.seen)
+    assert len(server.connections) == 1
+
+
+def test_pagination_of_exactly_fifty_needs_an_empty_last_page():
+    with ScriptedServer([(200, {}, [{'id': str(i)} for i in range(50)]), (200, {}, [])]) as server:
+        assert len(make_client(server.url).paginate()) == 50
+    assert len(server.seen) == 2
+
+
+def test_pagination_refuses_a_server_that_ignores_page():
+    page = [{'id': str(i)} for i in range(50)]
+    with ScriptedServer([(200, {}, page), (200, {}, page)]) as server:
+        with pytest.raises(CapgoTransportError, match='does not honour pagination'):
+            make_client(server.url).paginate()
