@@ -58,7 +58,8 @@ options:
 requirements:
   - requests
 notes:
-  - The modules talk to the Capgo API from the host they run on, usually the controller (C(delegate_to: localhost)
+  - >-
+    The modules talk to the Capgo API from the host they run on, usually the controller (C(delegate_to: localhost)
     or C(hosts: localhost)); that Python needs the C(requests) library.
 seealso:
   - name: Capgo public API
