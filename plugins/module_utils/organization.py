@@ -21,6 +21,13 @@ from ansible_collections.capgo.cloud.plugins.module_utils.normalize import (
     validate_email,
     validate_name,
 )
+from ansible_collections.capgo.cloud.plugins.module_utils.security import (
+    SETTINGS_DEFAULTS,
+    SETTINGS_FIELDS,
+    desired_settings,
+    lockout_risks,
+    settings_view,
+)
 
 # The nine fields GET /organization returns, in the server's order.
 ORG_FIELDS = ('id', 'created_by', 'created_at', 'updated_at', 'logo', 'name',
@@ -62,7 +69,15 @@ def desired_state(params):
             raise OrganizationError('website %r is rejected: %s' % (params['website'], exc))
     if params.get('logo') is not None:
         desired['logo'] = normalize_logo(params['logo'])
+    try:
+        desired.update(desired_settings(params))
+    except ValueError as exc:
+        raise OrganizationError(str(exc))
     return desired
+
+
+def manages_settings(desired):
+    return any(field in desired for field in SETTINGS_FIELDS)
 
 
 def validate_org_id(org_id):
@@ -97,9 +112,9 @@ def compute_delta(current, desired):
 def predict_created(desired):
     """What a create would return, as far as it can be known before the server assigns ids."""
     predicted = dict((field, None) for field in ORG_FIELDS)
+    if manages_settings(desired):
+        predicted.update(SETTINGS_DEFAULTS)
     predicted.update(desired)
-    if 'logo' not in desired:
-        predicted['logo'] = None
     return predicted
 
 
@@ -112,7 +127,7 @@ def predict_updated(current, delta):
 def build_diff(before, after):
     """Before/after of the managed keys present in each side; {} stands for "no organization"."""
     def pick(side):
-        return dict((key, side[key]) for key in MANAGED_FIELDS if key in side) if side else {}
+        return dict((key, side[key]) for key in MANAGED_FIELDS + SETTINGS_FIELDS if key in side) if side else {}
     return {'before': pick(before), 'after': pick(after)}
 
 
@@ -155,6 +170,16 @@ class OrganizationService:
                 return None
         return organization_view(raw)
 
+    def read_settings(self, org_id):
+        """The security settings, read with the PUT that carries only orgId (the server writes nothing for it)."""
+        answer = self.client.request('PUT', body={'orgId': org_id},
+                                     action='reading the security settings of organization %s' % org_id)
+        settings = settings_view(answer.get('data') if isinstance(answer, dict) else None)
+        if settings is None:
+            raise OrganizationError('the server did not return the security settings of organization %s, so they '
+                                    'cannot be compared; this server does not support managing them' % org_id)
+        return settings
+
     def list_all(self):
         return [organization_view(row) for row in self.client.paginate()]
 
@@ -181,7 +206,7 @@ class OrganizationService:
         org_id = self._post_once(body, desired['name'])
         rest = dict((key, value) for key, value in desired.items() if key not in POST_FIELDS)
         if rest:
-            return self.update(org_id, rest, current=None)
+            return self.update(org_id, rest, current=None, with_settings=manages_settings(desired))
         created = self.get(org_id)
         if created is None:
             raise OrganizationError('organization %s was created but cannot be read back with this key' % org_id)
@@ -226,14 +251,23 @@ class OrganizationService:
                           'so the request was sent again' % (name, last_error))
         raise OrganizationError('creating organization %r failed after %d attempts: %s' % (name, attempts, last_error))
 
-    def update(self, org_id, delta, current):
+    def update(self, org_id, delta, current, with_settings=False):
         """One PUT with exactly the fields that differ; returns the organization after it."""
         body = {'orgId': org_id}
         body.update(delta)
-        answer = self.client.request('PUT', body=body, action='updating organization %s' % org_id)
+        try:
+            answer = self.client.request('PUT', body=body, action='updating organization %s' % org_id)
+        except CapgoApiError as exc:
+            if exc.code == 'cannot_update_org' and (current or {}).get('enforcing_2fa'):
+                raise OrganizationError('%s. This organization enforces two-factor authentication, and the server '
+                                        'refuses updates made with an API key to such organizations; change it in '
+                                        'the Capgo console, or turn enforcing_2fa off there first' % exc)
+            raise
         row = answer.get('data') if isinstance(answer, dict) and isinstance(answer.get('data'), dict) else answer
-        if isinstance(row, dict) and all(field in row for field in ORG_FIELDS):
+        settings = settings_view(row) if with_settings else {}
+        if isinstance(row, dict) and all(field in row for field in ORG_FIELDS) and settings is not None:
             fresh = organization_view(row)
+            fresh.update(settings)
             if current:
                 # GET and PUT format timestamps differently; these never change anyway.
                 for field in ('created_at', 'updated_at'):
@@ -243,6 +277,8 @@ class OrganizationService:
         fresh = self.get(org_id)
         if fresh is None:
             raise OrganizationError('organization %s was updated but cannot be read back with this key' % org_id)
+        if with_settings:
+            fresh.update(self.read_settings(org_id))
         return fresh
 
     def delete(self, org_id):
@@ -283,9 +319,14 @@ def ensure_organization(service, params, check_mode):
             raise OrganizationError(
                 'organization %s does not exist or is not visible to this API key; it cannot be created '
                 'with a chosen id (the server assigns ids): remove org_id to create one by name' % org_id)
+        check_lockout(SETTINGS_DEFAULTS, desired, params)
         if check_mode:
             return True, build_diff({}, desired), predict_created(desired)
         return True, build_diff({}, desired), service.create(desired)
+
+    if manages_settings(desired):
+        current = dict(current)
+        current.update(service.read_settings(current['id']))
 
     if current.get('logo') is None and desired.get('logo'):
         service.warn('organization %s reports no logo although one may be stored: the server could not sign '
@@ -294,11 +335,21 @@ def ensure_organization(service, params, check_mode):
     delta = compute_delta(current, desired)
     if not delta:
         return False, build_diff(current, current), current
+    check_lockout(current, delta, params)
     if check_mode:
         after = predict_updated(current, delta)
     else:
-        after = service.update(current['id'], delta, current)
+        after = service.update(current['id'], delta, current, with_settings=manages_settings(desired))
     return True, build_diff(current, after), after
+
+
+def check_lockout(current, desired, params):
+    """Refuse to switch on a setting that can cut off the calling key unless the user acknowledged it."""
+    risks = lockout_risks(current, desired)
+    if risks and not params.get('acknowledge_lockout'):
+        raise OrganizationError('refusing to change the security settings without acknowledge_lockout=true: %s. '
+                                'Check that the API keys you rely on still qualify, then set acknowledge_lockout=true.'
+                                % '; '.join(risks))
 
 
 def list_organizations(service, org_id=None, name=None):

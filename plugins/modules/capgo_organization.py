@@ -21,6 +21,11 @@ description:
     removed from names, logos stored as storage paths), so a second run with the same options changes nothing and
     sends no write request.
   - Only the options that are set are managed; options left out are never changed.
+  - The security settings (O(enforcing_2fa), O(password_policy_config), O(enforce_hashed_api_keys),
+    O(require_apikey_expiration), O(max_apikey_expiration_days), O(enforce_encrypted_bundles),
+    O(required_encryption_key)) are not returned by the API's read call. When one of them is set, the module reads
+    them with an update call that carries only the organization id, which the server answers without writing
+    anything; that needs C(org_admin) rights and costs one request more.
 author:
   - capgo.cloud maintainers
 extends_documentation_fragment:
@@ -36,8 +41,8 @@ attributes:
   diff_mode:
     support: full
     details:
-      - Before and after values of O(name), O(management_email), O(website) and O(logo); a create shows V({}) before,
-        a delete V({}) after.
+      - Before and after values of O(name), O(management_email), O(website) and O(logo), and of the security settings
+        when one of them is set; a create shows V({}) before, a delete V({}) after.
 options:
   org_id:
     description:
@@ -73,6 +78,71 @@ options:
       - A Capgo storage URL (public or signed) is reduced to its path, as the server does.
       - Creating an organization with a logo takes one extra request, because the create call cannot carry it.
     type: str
+  enforcing_2fa:
+    description:
+      - Whether members must use two-factor authentication to access the organization.
+      - Turning it on needs O(acknowledge_lockout=true); the server refuses to let an API key turn it on, or to
+        update an organization that enforces it, so do it in the Capgo console.
+    type: bool
+  password_policy_config:
+    description:
+      - Password policy members must satisfy. The server needs all five keys; unset ones take the defaults below.
+      - To switch the policy off, set O(password_policy_config.enabled=false).
+    type: dict
+    suboptions:
+      enabled:
+        description: Whether the policy is enforced.
+        type: bool
+        required: true
+      min_length:
+        description: Minimum password length, 6 to 72.
+        type: int
+        default: 10
+      require_uppercase:
+        description: Whether passwords need an upper-case letter.
+        type: bool
+        default: true
+      require_number:
+        description: Whether passwords need a digit.
+        type: bool
+        default: true
+      require_special:
+        description: Whether passwords need a special character.
+        type: bool
+        default: true
+  enforce_hashed_api_keys:
+    description:
+      - Whether only hashed API keys may access the organization.
+      - Once on, the server rejects every plaintext key bound to the organization everywhere, possibly the key
+        running the task; turning it on needs O(acknowledge_lockout=true).
+    type: bool
+  require_apikey_expiration:
+    description:
+      - Whether API keys used with the organization must have an expiry date.
+      - Once on, keys without one get C(401 org_requires_expiring_key) for this organization, possibly the key
+        running the task; turning it on needs O(acknowledge_lockout=true).
+    type: bool
+  max_apikey_expiration_days:
+    description:
+      - Longest validity, in days (1 to 365), of API keys created for the organization. V(0) removes the limit.
+    type: int
+  enforce_encrypted_bundles:
+    description:
+      - Whether app bundles uploaded to the organization must be encrypted.
+    type: bool
+  required_encryption_key:
+    description:
+      - Fingerprint (20 or 21 characters) of the public key bundles must be encrypted with. Not a secret.
+        V("") removes it.
+    type: str
+  acknowledge_lockout:
+    description:
+      - Confirms that switching on O(enforce_hashed_api_keys), O(require_apikey_expiration) or O(enforcing_2fa) may
+        lock out API keys, including the one running the task. Without it the task fails before any write, explaining
+        the risk.
+      - Only consulted when one of those settings would be switched on.
+    type: bool
+    default: false
   state:
     description:
       - V(present) creates the organization when it does not exist and updates the options that differ.
@@ -113,6 +183,16 @@ EXAMPLES = r'''
       capgo.cloud.capgo_organization:
         org_id: "{{ acme.organization.id }}"
         logo: "org/{{ acme.organization.id }}/logo/acme.png"
+
+    - name: Require expiring API keys of at most 90 days and a password policy
+      capgo.cloud.capgo_organization:
+        org_id: "{{ acme.organization.id }}"
+        require_apikey_expiration: true
+        max_apikey_expiration_days: 90
+        password_policy_config:
+          enabled: true
+          min_length: 12
+        acknowledge_lockout: true
 
     - name: Delete it
       capgo.cloud.capgo_organization:
@@ -178,6 +258,41 @@ organization:
       description: Billing customer id; V(pending_<id>) right after creation, later a Stripe id.
       type: str
       sample: cus_Q1w2E3r4T5y6U7
+    enforcing_2fa:
+      description: Whether two-factor authentication is enforced.
+      returned: when a security setting option is set
+      type: bool
+      sample: false
+    password_policy_config:
+      description: The password policy, or V(null).
+      returned: when a security setting option is set
+      type: dict
+      sample: {enabled: true, min_length: 12, require_uppercase: true, require_number: true, require_special: false}
+    enforce_hashed_api_keys:
+      description: Whether only hashed API keys are accepted.
+      returned: when a security setting option is set
+      type: bool
+      sample: false
+    require_apikey_expiration:
+      description: Whether API keys must expire.
+      returned: when a security setting option is set
+      type: bool
+      sample: false
+    max_apikey_expiration_days:
+      description: Longest API key validity in days, or V(null).
+      returned: when a security setting option is set
+      type: int
+      sample: 90
+    enforce_encrypted_bundles:
+      description: Whether bundles must be encrypted.
+      returned: when a security setting option is set
+      type: bool
+      sample: false
+    required_encryption_key:
+      description: Fingerprint of the required encryption key, or V(null).
+      returned: when a security setting option is set
+      type: str
+      sample: 9f8e7d6c5b4a39281706
 diff:
   description: Before and after values of the managed options; only with C(--diff).
   returned: when diff mode is on
@@ -198,6 +313,7 @@ from ansible_collections.capgo.cloud.plugins.module_utils.api import (
     capgo_argument_spec,
     client_from_module,
 )
+from ansible_collections.capgo.cloud.plugins.module_utils.security import settings_argument_spec
 from ansible_collections.capgo.cloud.plugins.module_utils.organization import (
     OrganizationError,
     OrganizationService,
@@ -217,6 +333,7 @@ def main():
         logo=dict(type='str'),
         state=dict(type='str', default='present', choices=['present', 'absent']),
     )
+    argument_spec.update(settings_argument_spec())
     module = AnsibleModule(
         argument_spec=argument_spec,
         required_one_of=[('org_id', 'name')],

@@ -16,7 +16,9 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError, CapgoTransportError
+from ansible_collections.capgo.cloud.plugins.module_utils.security import SETTINGS_DEFAULTS
 from ansible_collections.capgo.cloud.plugins.module_utils.organization import (
+    ORG_FIELDS,
     OrganizationError,
     OrganizationService,
     build_diff,
@@ -43,8 +45,8 @@ class FakeClient:
         self.counter = 0
         self.signs = 0
 
-    def _row(self, org):
-        row = dict(org)
+    def _row(self, org, full=False):
+        row = dict(org) if full else dict((k, org.get(k)) for k in ORG_FIELDS)
         if row.get('logo') and '://' not in row['logo']:
             self.signs += 1
             row['logo'] = SIGNED % (row['logo'], self.signs)
@@ -78,8 +80,8 @@ class FakeClient:
             for key, value in body.items():
                 if key != 'orgId':
                     org[key] = value
-            full = self._row(org)
-            full.update(enforcing_2fa=False, created_at='2026-01-01T00:00:00.000Z')
+            full = self._row(org, full=True)
+            full.update(created_at='2026-01-01T00:00:00.000Z')
             return {'status': 'Organization updated', 'id': org['id'], 'data': full}
         if method == 'DELETE':
             org = self._find(params['orgId'])
@@ -106,14 +108,19 @@ class FakeClient:
             page += 1
 
 
-def org_row(org_id, name, email='owner@example.com', website=None, logo=None):
-    return {'id': org_id, 'created_by': 'u1', 'created_at': '2026-01-01T00:00:00.000000+00:00',
-            'updated_at': '2026-01-01T00:00:00.000000+00:00', 'logo': logo, 'name': name,
-            'management_email': email, 'customer_id': 'pending_%s' % org_id, 'website': website}
+def org_row(org_id, name, email='owner@example.com', website=None, logo=None, **settings):
+    row = {'id': org_id, 'created_by': 'u1', 'created_at': '2026-01-01T00:00:00.000000+00:00',
+           'updated_at': '2026-01-01T00:00:00.000000+00:00', 'logo': logo, 'name': name,
+           'management_email': email, 'customer_id': 'pending_%s' % org_id, 'website': website,
+           'email_preferences': {}, 'has_usage_credits': False}
+    row.update(SETTINGS_DEFAULTS)
+    row.update(settings)
+    return row
 
 
 def params(**kwargs):
-    base = dict(org_id=None, name=None, management_email=None, website=None, logo=None, state='present')
+    base = dict(org_id=None, name=None, management_email=None, website=None, logo=None, state='present',
+                acknowledge_lockout=False)
     base.update(kwargs)
     return base
 
@@ -366,3 +373,98 @@ def test_other_errors_propagate_from_info():
     with pytest.raises(CapgoApiError):
         list_organizations(OrganizationService(client))
 
+
+
+# -- security settings ----------------------------------------------------------------
+
+POLICY = {'enabled': True, 'min_length': 12, 'require_uppercase': True, 'require_number': True, 'require_special': False}
+
+
+@pytest.mark.parametrize('kwargs, fragment', [
+    (dict(max_apikey_expiration_days=366), 'between 1 and 365'),
+    (dict(max_apikey_expiration_days=-1), 'between 1 and 365'),
+    (dict(required_encryption_key='too-short'), '20 or 21'),
+    (dict(password_policy_config=dict(POLICY, min_length=73)), 'min_length'),
+    (dict(password_policy_config=dict(POLICY, min_length=5)), 'min_length'),
+])
+def test_bad_settings_fail_before_any_request(kwargs, fragment):
+    client = FakeClient([org_row('a', 'Acme')])
+    with pytest.raises(OrganizationError, match=fragment):
+        run(client, org_id='a', **kwargs)
+    assert client.calls == []
+
+
+def test_settings_values_are_stored_forms():
+    assert desired_state(params(name='Acme', max_apikey_expiration_days=0, required_encryption_key='  ')) == {
+        'name': 'Acme', 'max_apikey_expiration_days': None, 'required_encryption_key': None}
+
+
+def test_settings_noop_reads_them_with_an_orgid_only_put():
+    client = FakeClient([org_row('a', 'Acme', max_apikey_expiration_days=30, password_policy_config=POLICY)])
+    changed, diff, org = run(client, org_id='a', max_apikey_expiration_days=30, password_policy_config=POLICY)
+    assert not changed and client.calls == [('GET', 'a'), ('PUT', 'a')]
+    assert org['max_apikey_expiration_days'] == 30 and org['password_policy_config'] == POLICY
+    assert diff['before']['max_apikey_expiration_days'] == 30
+
+
+def test_settings_are_not_read_when_not_managed():
+    client = FakeClient([org_row('a', 'Acme')])
+    changed, dummy, org = run(client, org_id='a', name='Acme')
+    assert client.calls == [('GET', 'a')] and 'enforcing_2fa' not in org
+
+
+def test_settings_update_sends_only_the_changed_setting():
+    sent = []
+
+    class Recording(FakeClient):
+        def request(self, method, sub_path='', params=None, body=None, action=None):
+            if method == 'PUT':
+                sent.append(dict(body))
+            return FakeClient.request(self, method, sub_path, params, body, action)
+
+    client = Recording([org_row('a', 'Acme', enforce_encrypted_bundles=False, max_apikey_expiration_days=30)])
+    changed, diff, org = run(client, org_id='a', enforce_encrypted_bundles=True, max_apikey_expiration_days=30)
+    assert changed and sent == [{'orgId': 'a'}, {'orgId': 'a', 'enforce_encrypted_bundles': True}]
+    assert org['enforce_encrypted_bundles'] is True
+    assert diff['before']['enforce_encrypted_bundles'] is False and diff['after']['enforce_encrypted_bundles'] is True
+
+
+def test_settings_check_mode_predicts_the_real_result():
+    rows = [org_row('a', 'Acme')]
+    check_client, real_client = FakeClient(rows), FakeClient(rows)
+    dummy, check_diff, predicted = run(check_client, check_mode=True, org_id='a', password_policy_config=POLICY)
+    dummy, real_diff, actual = run(real_client, org_id='a', password_policy_config=POLICY)
+    assert check_client.calls == [('GET', 'a'), ('PUT', 'a')]
+    assert predicted == actual and check_diff == real_diff
+
+
+def test_create_with_settings_is_post_then_one_put():
+    client = FakeClient()
+    changed, dummy, org = run(client, name='Acme', enforce_encrypted_bundles=True, logo='l.png')
+    assert client.calls == [('GET', None), ('POST', None), ('PUT', 'new-1')]
+    assert org['enforce_encrypted_bundles'] is True and org['require_apikey_expiration'] is False
+    predicted = run(FakeClient(), check_mode=True, name='Acme', enforce_encrypted_bundles=True, logo='l.png')[2]
+    assert dict((k, predicted[k]) for k in SETTINGS_DEFAULTS) == dict((k, org[k]) for k in SETTINGS_DEFAULTS)
+
+
+@pytest.mark.parametrize('setting', ['enforce_hashed_api_keys', 'require_apikey_expiration', 'enforcing_2fa'])
+def test_lockout_settings_need_acknowledgement(setting):
+    client = FakeClient([org_row('a', 'Acme')])
+    with pytest.raises(OrganizationError, match='acknowledge_lockout'):
+        run(client, org_id='a', **{setting: True})
+    assert [c[0] for c in client.calls] == ['GET', 'PUT'] and client.orgs[0][setting] is False
+    changed, dummy, org = run(client, org_id='a', acknowledge_lockout=True, **{setting: True})
+    assert changed and org[setting] is True
+
+
+def test_lockout_setting_already_on_needs_no_acknowledgement():
+    client = FakeClient([org_row('a', 'Acme', enforce_hashed_api_keys=True)])
+    changed, dummy, dummy2 = run(client, org_id='a', enforce_hashed_api_keys=True)
+    assert not changed
+
+
+def test_update_of_a_2fa_org_explains_the_server_refusal():
+    client = FakeClient([org_row('a', 'Acme', enforcing_2fa=True)],
+                        fail={'PUT': [None, CapgoApiError(400, 'cannot_update_org', 'new row violates row-level security')]})
+    with pytest.raises(OrganizationError, match='two-factor'):
+        run(client, org_id='a', enforce_encrypted_bundles=True)
