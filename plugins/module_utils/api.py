@@ -240,8 +240,6 @@ class CapgoClient:
             'Accept': 'application/json',
             'User-Agent': USER_AGENT,
         })
-        # What the module has sent, for tests and for the `requests` debug return.
-        self.requests_made = []
 
     def scrub(self, text):
         """Remove the API key from any text that may reach the user."""
@@ -260,7 +258,6 @@ class CapgoClient:
         attempt = 0
         while True:
             attempt += 1
-            self.requests_made.append((method, sub_path or '/', params, body))
             try:
                 response = self.session.request(
                     method, url, params=params,
