@@ -27,7 +27,7 @@ description:
     them with an update call that carries only the organization id, which the server answers without writing
     anything; that needs C(org_admin) rights and costs one request more.
 author:
-  - capgo.cloud maintainers
+  - capgo.cloud maintainers (@Cap-go)
 extends_documentation_fragment:
   - capgo.cloud.capgo
   - capgo.cloud.capgo.actiongroup_capgo

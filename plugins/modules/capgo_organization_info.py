@@ -17,7 +17,7 @@ description:
   - Read-only. An organization that does not exist or that the key cannot see is not an error; the list is then
     empty.
 author:
-  - capgo.cloud maintainers
+  - capgo.cloud maintainers (@Cap-go)
 extends_documentation_fragment:
   - capgo.cloud.capgo
   - capgo.cloud.capgo.actiongroup_capgo

@@ -1,0 +1,246 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) capgo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: capgo_organization_member
+short_description: Invite and remove members of a Capgo organization
+version_added: 1.0.0
+description:
+  - Invites a Capgo user to an organization with a role, or removes them, through the Capgo public API.
+  - An invitation is pending (RV(member.pending=true)) until the user accepts it in the Capgo console; a pending
+    invitation with the wanted role counts as present, so the module does not invite again.
+  - The Capgo API cannot change the role of a member. A member with a different role than O(role) makes the task fail,
+    unless O(reinvite_on_role_change=true), which removes the member and invites them again with O(role).
+  - Only people who already have a Capgo account can be invited; the task fails for an email that no account uses.
+  - The module refuses to remove the last active V(org_super_admin) of an organization, before sending any write.
+author:
+  - capgo.cloud maintainers (@Cap-go)
+extends_documentation_fragment:
+  - capgo.cloud.capgo
+  - capgo.cloud.capgo.actiongroup_capgo
+  - capgo.cloud.attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Reads the member list only and predicts RV(member) exactly, except RV(member.uid) of a new invitation, which
+        is V(null) in check mode and in a real run alike (the invite answer carries no id).
+      - Check mode cannot know whether an account exists for O(email); a run for an unknown email reports a change
+        in check mode and fails for real.
+  diff_mode:
+    support: full
+    details:
+      - Before and after values of RV(member.email), RV(member.role) and RV(member.pending); V({}) stands for "not a
+        member".
+options:
+  org_id:
+    description:
+      - Id (UUID) of the organization.
+      - The organization must be visible to the API key, and the key must be allowed to read its members
+        (V(org_member), V(org_admin) or V(org_super_admin)); inviting and removing needs V(org_admin) or
+        V(org_super_admin).
+    type: str
+    required: true
+  email:
+    description:
+      - Email address of the user's Capgo account.
+      - Checked against the server's email rule before any request; it is not trimmed.
+      - Existing members are found ignoring case (the exact address wins when several differ only by case), and are
+        removed with the address as the server stores it.
+      - Capgo account emails are stored in lower case, so a new invitation is sent with the address in lower case;
+        when no account uses that, the address is tried once more exactly as written.
+    type: str
+    required: true
+  role:
+    description:
+      - Role of the member in the organization.
+      - The legacy names the API still accepts are mapped as the server maps them, V(read), V(upload), V(write),
+        V(invite_read), V(invite_upload) and V(invite_write) to V(org_member), V(admin) and V(invite_admin) to
+        V(org_admin), V(super_admin) and V(invite_super_admin) to V(org_super_admin). The module always compares and
+        returns the mapped name.
+      - The API key cannot invite a role above its own, and inviting an V(org_super_admin) needs an V(org_admin) or
+        V(org_super_admin) key.
+      - Ignored with O(state=absent).
+    type: str
+    default: org_member
+    choices:
+      - org_member
+      - org_admin
+      - org_super_admin
+      - org_billing_admin
+      - admin
+      - invite_admin
+      - invite_read
+      - invite_super_admin
+      - invite_upload
+      - invite_write
+      - read
+      - super_admin
+      - upload
+      - write
+  state:
+    description:
+      - V(present) invites the user when they are neither a member nor invited.
+      - V(absent) removes the member or the pending invitation; someone who is not a member is left alone
+        (C(changed=false)).
+    type: str
+    choices: [present, absent]
+    default: present
+  reinvite_on_role_change:
+    description:
+      - What to do when the user is a member (or invited) with a role other than O(role).
+      - V(false) fails the task and changes nothing.
+      - V(true) removes the member and invites them again with O(role). The new invitation is pending until the user
+        accepts it, and until then they have no access to the organization; RV(reinvited) is V(true) and a warning
+        says so. It is refused for the last active V(org_super_admin).
+    type: bool
+    default: false
+notes:
+  - Invitations of people without a Capgo account, which the Capgo console can make, cannot be created or removed
+    through the public API.
+seealso:
+  - module: capgo.cloud.capgo_organization_member_info
+  - module: capgo.cloud.capgo_organization
+'''
+
+EXAMPLES = r'''
+- name: Manage the members of a Capgo organization
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/capgo.cloud.capgo:
+      api_key: "{{ vault_capgo_api_key }}"
+  tasks:
+    - name: Invite a developer
+      capgo.cloud.capgo_organization_member:
+        org_id: 1f0e7b52-3b2f-4d8b-9a52-0c6f4c6f3d11
+        email: dev@acme.example
+      register: dev
+
+    - name: Tell whether the invitation is still pending
+      ansible.builtin.debug:
+        msg: "{{ 'pending' if dev.member.pending else 'active' }}"
+
+    - name: Make someone an admin, even if they are a member with another role already
+      capgo.cloud.capgo_organization_member:
+        org_id: 1f0e7b52-3b2f-4d8b-9a52-0c6f4c6f3d11
+        email: lead@acme.example
+        role: org_admin
+        reinvite_on_role_change: true
+
+    - name: Remove a former colleague
+      capgo.cloud.capgo_organization_member:
+        org_id: 1f0e7b52-3b2f-4d8b-9a52-0c6f4c6f3d11
+        email: gone@acme.example
+        state: absent
+'''
+
+RETURN = r'''
+member:
+  description:
+    - The member after the task; in check mode, the predicted one.
+    - V({}) after a removal, and when O(state=absent) found nobody to remove.
+  returned: always
+  type: dict
+  contains:
+    email:
+      description: Email address of the member, as the server stores it (for a new invitation, as sent).
+      type: str
+      sample: dev@acme.example
+    role:
+      description: Role of the member (V(org_member), V(org_admin), V(org_super_admin) or V(org_billing_admin)).
+      type: str
+      sample: org_member
+    pending:
+      description:
+        - V(true) for an invitation the user has not accepted yet (the server's C(is_tmp)); a new invitation is always
+          pending.
+      type: bool
+      sample: true
+    uid:
+      description:
+        - Id of the user. V(null) right after a new invitation, because the invite answer carries no id; the next run
+          and M(capgo.cloud.capgo_organization_member_info) return it.
+      type: str
+      sample: 6aa0e3ae-9b4d-4a43-8c1f-3a3c0e7a2f10
+reinvited:
+  description:
+    - V(true) when the member was removed and invited again to change their role (O(reinvite_on_role_change=true)).
+      They have no access to the organization until they accept the new invitation.
+  returned: always
+  type: bool
+  sample: false
+msg:
+  description: What the task did or would do, in words.
+  returned: always
+  type: str
+  sample: invited dev@acme.example as org_member; the invitation stays pending until accepted
+diff:
+  description: Before and after values of the member; only with C(--diff).
+  returned: when diff mode is on
+  type: dict
+  contains:
+    before:
+      description: RV(member.email), RV(member.role) and RV(member.pending) before the task, V({}) when not a member.
+      type: dict
+    after:
+      description: The same after the task, V({}) when not a member afterwards.
+      type: dict
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.capgo.cloud.plugins.module_utils.api import (
+    CapgoError,
+    capgo_argument_spec,
+    client_from_module,
+)
+from ansible_collections.capgo.cloud.plugins.module_utils.member import (
+    ROLE_CHOICES,
+    MemberError,
+    MemberService,
+    canonical_role,
+    ensure_member,
+    validate_member_email,
+    validate_org_id,
+)
+
+
+def main():
+    argument_spec = capgo_argument_spec()
+    argument_spec.update(
+        org_id=dict(type='str', required=True),
+        email=dict(type='str', required=True),
+        role=dict(type='str', default='org_member', choices=ROLE_CHOICES),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        reinvite_on_role_change=dict(type='bool', default=False),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    try:
+        # Bad input fails here, before the client is even built.
+        validate_org_id(module.params['org_id'])
+        validate_member_email(module.params['email'])
+        canonical_role(module.params['role'])
+    except MemberError as exc:
+        module.fail_json(msg=str(exc))
+
+    client = client_from_module(module)
+    service = MemberService(client, warn=module.warn)
+    try:
+        changed, diff, result = ensure_member(service, module.params, module.check_mode)
+    except (MemberError, CapgoError) as exc:
+        module.fail_json(msg=client.scrub(exc))
+    if module._diff:
+        result['diff'] = diff
+    module.exit_json(changed=changed, **result)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,142 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) capgo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: capgo_organization_member_info
+short_description: List the members of a Capgo organization
+version_added: 1.0.0
+description:
+  - Returns the members and pending invitations of one organization, in one request.
+  - Read-only. An organization that does not exist, or whose members the API key may not read, is not an error; the
+    list is then empty, as M(capgo.cloud.capgo_organization_info) returns an empty list for an organization it cannot
+    see. Reading members needs an V(org_member), V(org_admin) or V(org_super_admin) key; an V(org_billing_admin) key
+    gets an empty list.
+  - A separate module rather than an option of M(capgo.cloud.capgo_organization_info), so that listing organizations
+    keeps its request count and members have a result of their own with the same fields as
+    M(capgo.cloud.capgo_organization_member) returns.
+author:
+  - capgo.cloud maintainers (@Cap-go)
+extends_documentation_fragment:
+  - capgo.cloud.capgo
+  - capgo.cloud.capgo.actiongroup_capgo
+  - capgo.cloud.attributes
+  - capgo.cloud.attributes.info_module
+options:
+  org_id:
+    description:
+      - Id (UUID) of the organization.
+    type: str
+    required: true
+  email:
+    description:
+      - Only return the member with this email address (compared ignoring case).
+    type: str
+seealso:
+  - module: capgo.cloud.capgo_organization_member
+  - module: capgo.cloud.capgo_organization_info
+'''
+
+EXAMPLES = r'''
+- name: List the members of an organization
+  capgo.cloud.capgo_organization_member_info:
+    api_key: "{{ vault_capgo_api_key }}"
+    org_id: 1f0e7b52-3b2f-4d8b-9a52-0c6f4c6f3d11
+  register: team
+  delegate_to: localhost
+
+- name: Show who has not accepted their invitation yet
+  ansible.builtin.debug:
+    msg: "{{ team.members | selectattr('pending') | map(attribute='email') | list }}"
+
+- name: Look one member up
+  capgo.cloud.capgo_organization_member_info:
+    org_id: 1f0e7b52-3b2f-4d8b-9a52-0c6f4c6f3d11
+    email: dev@acme.example
+  register: dev
+  delegate_to: localhost
+'''
+
+RETURN = r'''
+members:
+  description:
+    - The members and pending invitations, in the order the server lists them. Always a list; empty when nothing
+      matched or the organization is not visible.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    uid:
+      description: Id of the user.
+      type: str
+      sample: 6aa0e3ae-9b4d-4a43-8c1f-3a3c0e7a2f10
+    email:
+      description: Email address, as the server stores it.
+      type: str
+      sample: dev@acme.example
+    role:
+      description:
+        - Role in the organization, V(org_member), V(org_admin), V(org_super_admin) or V(org_billing_admin) (other
+          organization roles are returned as the server names them).
+        - The legacy names the public docs show (V(read), V(write), V(admin), ...) are mapped to these.
+      type: str
+      sample: org_admin
+    pending:
+      description:
+        - V(true) for an invitation not accepted yet (the server's C(is_tmp), or an C(invite_) role prefix in the
+          docs' answer shape).
+      type: bool
+      sample: false
+    image_url:
+      description: Avatar URL (a short-lived signed URL for avatars stored in Capgo), V("") when there is none.
+      type: str
+      sample: ''
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.capgo.cloud.plugins.module_utils.api import (
+    CapgoError,
+    capgo_argument_spec,
+    client_from_module,
+)
+from ansible_collections.capgo.cloud.plugins.module_utils.member import (
+    MemberError,
+    MemberService,
+    list_members,
+    validate_member_email,
+    validate_org_id,
+)
+
+
+def main():
+    argument_spec = capgo_argument_spec()
+    argument_spec.update(
+        org_id=dict(type='str', required=True),
+        email=dict(type='str'),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    try:
+        validate_org_id(module.params['org_id'])
+        if module.params['email'] is not None:
+            validate_member_email(module.params['email'])
+    except MemberError as exc:
+        module.fail_json(msg=str(exc))
+
+    client = client_from_module(module)
+    service = MemberService(client, warn=module.warn)
+    try:
+        members = list_members(service, module.params['org_id'], module.params['email'])
+    except (MemberError, CapgoError) as exc:
+        module.fail_json(msg=client.scrub(exc))
+    module.exit_json(changed=False, members=members)
+
+
+if __name__ == '__main__':
+    main()
