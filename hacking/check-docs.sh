@@ -73,7 +73,7 @@ else
 fi
 
 log "4/4 ansible-doc renders every module and role"
-modules=$(cd "$copy/plugins/modules" && ls -1 *.py | sed -e 's/\.py$//' | grep -v '^__init__$')
+modules=$(find "$copy/plugins/modules" -maxdepth 1 -name '*.py' ! -name '__init__.py' -printf '%f\n' | sed -e 's/\.py$//' | sort)
 for m in $modules; do
     if (cd "$work" &&
         ANSIBLE_COLLECTIONS_PATH=$work/collections ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false ANSIBLE_NOCOLOR=1 \
@@ -90,7 +90,7 @@ for m in $modules; do
     fi
 done
 
-for r in $(cd "$copy" && ls -1d roles/*/meta/argument_specs.yml 2>/dev/null | cut -d/ -f2); do
+for r in $(cd "$copy" && find roles -mindepth 3 -maxdepth 3 -path 'roles/*/meta/argument_specs.yml' 2>/dev/null | cut -d/ -f2 | sort); do
     if (cd "$work" &&
         ANSIBLE_COLLECTIONS_PATH=$work/collections ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false ANSIBLE_NOCOLOR=1 \
         ansible-doc -t role "$COLLECTION.$r" >"$work/ansible-doc.out" 2>"$work/ansible-doc.err") &&

@@ -38,7 +38,7 @@ make_copy() {
     mkdir -p "$dest"
     list=$(mktemp)
     (
-        cd "$ROOT"
+        cd "$ROOT" || exit 1
         git ls-files -z --cached --others --exclude-standard |
             while IFS= read -r -d '' f; do
                 # tracked but deleted in the work tree, or a nested repository

@@ -21,4 +21,4 @@ generate_docs "$work/collections" "$work/out"
 mkdir -p "$ROOT/docs"
 rm -f "$ROOT"/docs/*.rst
 cp "$work"/out/*.rst "$ROOT/docs/"
-log "wrote $(cd "$ROOT" && ls docs/*.rst | tr '\n' ' ')"
+log "wrote $(find "$ROOT/docs" -maxdepth 1 -name '*.rst' -printf 'docs/%f ' | sort)"

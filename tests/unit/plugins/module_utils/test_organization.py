@@ -374,7 +374,6 @@ def test_other_errors_propagate_from_info():
         list_organizations(OrganizationService(client))
 
 
-
 # -- security settings ----------------------------------------------------------------
 
 POLICY = {'enabled': True, 'min_length': 12, 'require_uppercase': True, 'require_number': True, 'require_special': False}
