@@ -36,15 +36,14 @@ RUFF_PATHS := $(wildcard tests/emulator tests/utils tests/reliability benchmarks
 LINT_PATHS := $(wildcard examples roles tests/integration/targets)
 
 # The parts of `make test`, run in this order; the first failure stops the run.
-# HOOKS: test-docs (hacking/check-docs.sh, docs work) and test-build (hacking/test-build.sh,
-# release-build work) are owned by others. Each joins `make test` (and so CI) only once its
-# script exists; a hook script that exists must pass. Without it the target just says so.
+# test-docs (hacking/check-docs.sh) and test-build (hacking/test-build.sh) run when their
+# scripts exist, and then must pass.
 TEST_HOOKS := $(if $(wildcard hacking/check-docs.sh),test-docs) $(if $(wildcard hacking/test-build.sh),test-build)
-TEST_PARTS := test-lint test-unit test-emulator test-sanity test-integration $(strip $(TEST_HOOKS))
+TEST_PARTS := test-lint test-unit test-emulator test-sanity test-integration test-reliability $(strip $(TEST_HOOKS))
 
 .PHONY: help venv venv-oldest copy get-pip demo bench docs test $(TEST_PARTS) \
         test-unit-new test-unit-old test-sanity-new test-sanity-old \
-        test-integration-new test-integration-old test-docs test-build clean
+        test-integration-new test-integration-old test-reliability test-docs test-build clean
 
 help:
 	@echo "make demo              run examples/demo.yml against the local emulator"
@@ -54,6 +53,7 @@ help:
 	@echo "make test-emulator     pytest tests/emulator"
 	@echo "make test-sanity       ansible-test sanity (newest and oldest core), no ignore files"
 	@echo "make test-integration  ansible-test integration against the emulator (both cores)"
+	@echo "make test-reliability  faults, load, secrets, TLS, bad input, property-based (real playbooks)"
 	@echo "make bench | docs | venv | venv-oldest | copy | clean"
 
 # ---------------------------------------------------------------- virtual environments
@@ -119,6 +119,11 @@ test-unit-old: venv-oldest copy get-pip
 test-emulator: venv
 	@test -f tests/emulator/capgo_emulator.py || { echo "ERROR: tests/emulator/capgo_emulator.py is missing" >&2; exit 1; }
 	timeout 900 $(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/emulator
+
+# Faults, load, secrets, TLS, bad input and property-based runs of real playbooks (tests/reliability).
+test-reliability: venv copy
+	PATH=$(ROOT)/$(VENV)/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(COLL_PATH) \
+	  timeout 1200 $(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/reliability
 
 test-sanity: test-sanity-new test-sanity-old
 test-sanity-new: venv copy get-pip

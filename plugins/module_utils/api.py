@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
 import random
 import time
 import traceback
@@ -222,6 +223,9 @@ class CapgoClient:
             raise CapgoInputError('api_key is empty: set it, or the CAPGO_API_KEY environment variable')
         if any(c in self.api_key for c in '\r\n'):
             raise CapgoInputError('api_key must be a single line')
+        if not all(33 <= ord(c) <= 126 for c in self.api_key):
+            # Never echo the value: requests and http.client would (repr-escaped, which no scrubbing recognises).
+            raise CapgoInputError('api_key must be printable ASCII without spaces (Capgo API keys are UUIDs)')
         self.api_url = validate_api_url(api_url)
         self.base = self.api_url.rstrip('/') + '/organization'
         if timeout is None or timeout <= 0:
@@ -230,6 +234,9 @@ class CapgoClient:
             raise CapgoInputError('api_retries must be 0 or more, got %r' % (retries,))
         self.timeout = timeout
         self.retries = retries
+        if validate_certs and ca_path and not os.path.exists(ca_path):
+            raise CapgoInputError('ca_path %s does not exist: it must name a CA bundle (PEM file) or a directory of CA '
+                                  'certificates' % ca_path)
         self.verify = (ca_path or True) if validate_certs else False
         self.sleep = sleep
         self.rand = rand
@@ -265,13 +272,19 @@ class CapgoClient:
                     timeout=self.timeout, verify=self.verify)
             except requests.exceptions.RequestException as exc:
                 not_sent = is_not_sent(exc)
-                retriable = method in IDEMPOTENT_METHODS or not_sent
+                # A certificate that failed verification fails the same way on every attempt.
+                retriable = (method in IDEMPOTENT_METHODS or not_sent) and not isinstance(exc, requests.exceptions.SSLError)
                 if retriable and attempt <= self.retries:
                     self.sleep(backoff_delay(attempt, rand=self.rand))
                     continue
                 raise CapgoTransportError(self.scrub(describe_transport_error(exc, self.timeout)),
                                           action=action, attempts=attempt,
                                           maybe_processed=(method not in ('GET',) and not not_sent))
+            except Exception as exc:  # pylint: disable=broad-except
+                # requests does not wrap everything (http.client's UnicodeEncodeError, OSError for a CA bundle, ...):
+                # report it like a transport error, scrubbed, instead of a traceback that may carry the key.
+                raise CapgoTransportError(self.scrub('%s (%s)' % (type(exc).__name__, short_reason(exc))),
+                                          action=action, attempts=attempt, maybe_processed=(method != 'GET'))
             payload = decode_body(response)
             if response.status_code < 400:
                 if payload is _UNDECODABLE:

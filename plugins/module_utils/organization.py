@@ -320,6 +320,12 @@ def ensure_organization(service, params, check_mode):
                 'organization %s does not exist or is not visible to this API key; it cannot be created '
                 'with a chosen id (the server assigns ids): remove org_id to create one by name' % org_id)
         check_lockout(SETTINGS_DEFAULTS, desired, params)
+        if desired.get('enforcing_2fa'):
+            # The server refuses to let an API key enable it; sent after the POST, the refusal would leave the
+            # organization created without any of its settings.
+            raise OrganizationError('enforcing_2fa=true cannot be set with an API key: the Capgo server refuses it, so '
+                                    'organization %r is not created. Create it without enforcing_2fa, then enable '
+                                    'two-factor enforcement in the Capgo console' % desired['name'])
         if check_mode:
             return True, build_diff({}, desired), predict_created(desired)
         return True, build_diff({}, desired), service.create(desired)

@@ -317,3 +317,16 @@ def test_pagination_refuses_a_server_that_ignores_page():
     with ScriptedServer([(200, {}, page), (200, {}, page)]) as server:
         with pytest.raises(CapgoTransportError, match='does not honour pagination'):
             make_client(server.url).paginate()
+
+
+@pytest.mark.parametrize('key', ['\t' + KEY, KEY + ' ', u'\u20ac' + KEY[1:]])
+def test_key_must_be_printable_ascii_and_is_never_echoed(key):
+    with pytest.raises(CapgoInputError) as info:
+        CapgoClient(key, api_url='http://127.0.0.1:9')
+    assert 'printable ASCII' in str(info.value) and KEY[5:] not in str(info.value)
+
+
+def test_missing_ca_path_is_refused_before_any_request():
+    with pytest.raises(CapgoInputError, match='ca_path'):
+        CapgoClient(KEY, api_url='https://127.0.0.1:9', ca_path='/nonexistent/ca.pem')
+    assert CapgoClient(KEY, api_url='https://127.0.0.1:9', ca_path='/nonexistent/ca.pem', validate_certs=False).verify is False
