@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, capgo.cloud maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Fixtures of the reliability and security tests (issue 5).
+"""Fixtures of the reliability and security tests.
 
 Every test drives real ``ansible-playbook`` (or module) runs against emulator
 *processes* (tests/emulator/capgo_emulator.py) on loopback; each emulator is

@@ -28,7 +28,6 @@ emu_dir=${CAPGO_EMULATOR_DIR:-$root/tests/emulator}
 script=$(cd "$emu_dir" 2>/dev/null && pwd)/capgo_emulator.py || true
 if [ ! -f "$script" ]; then
     echo "with-emulator.sh: ERROR: the Capgo API emulator is missing: $emu_dir/capgo_emulator.py" >&2
-    echo "with-emulator.sh: (tests/emulator/ is written in a separate work item; nothing to run against)" >&2
     exit 1
 fi
 
