@@ -1,5 +1,5 @@
 # Copyright: (c) 2026, capgo.cloud maintainers
-# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Bad input: every option with wrong types and bad values fails before any request, naming the option."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # Copyright: (c) 2026, capgo.cloud maintainers
-# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Rate limits and outages: the same playbooks with and without injected 429/503 end the same way."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # Copyright: (c) 2026, capgo.cloud maintainers
-# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Property-based: random argument sets for both modules against the emulator.
 
 Each example runs the real module code the way AnsiballZ does (one Python process per run, arguments as

@@ -1,5 +1,5 @@
 # Copyright: (c) 2026, capgo.cloud maintainers
-# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Secrets: the API key never appears in -vvvv output, --diff, errors, tracebacks or the emulator's logs."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # Copyright: (c) 2026, capgo.cloud maintainers
-# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """TLS: an HTTPS emulator with a certificate from a private CA."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # Copyright: (c) 2026, capgo.cloud maintainers
-# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Fault injection for tests/reliability/test_secrets.py, loaded through PYTHONPATH by the module's Python.
 
 RELIABILITY_INJECT=requests_exc: every requests.Session.request raises a requests ConnectionError whose text carries
