@@ -61,6 +61,11 @@ notes:
   - >-
     The modules talk to the Capgo API from the host they run on, usually the controller (C(delegate_to: localhost)
     or C(hosts: localhost)); that Python needs the C(requests) library.
+  - >-
+    When the task runs on the controller with the C(local) connection, the collection's action plugin runs the module's
+    code inside the Ansible worker instead of starting a separate Python process for it, which saves most of the cost
+    of a task; the options, results and errors are the same. Tasks with C(become), C(async), a task C(environment) or
+    another connection, and controllers without C(requests), run the module as a process as usual.
 seealso:
   - name: Capgo public API
     description: The Capgo REST API these modules use.

@@ -248,6 +248,9 @@ class CapgoClient:
             'User-Agent': USER_AGENT,
         })
 
+    def close(self):
+        self.session.close()
+
     def scrub(self, text):
         """Remove the API key from any text that may reach the user."""
         text = '%s' % (text,)
@@ -424,19 +427,13 @@ def validate_api_url(api_url):
     return api_url.rstrip('/')
 
 
-def client_from_module(module):
-    """Build the client from the shared options, failing the module on bad input."""
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
-    params = module.params
-    try:
-        return CapgoClient(
-            api_key=params['api_key'],
-            api_url=params['api_url'],
-            timeout=params['api_timeout'],
-            retries=params['api_retries'],
-            validate_certs=params['validate_certs'],
-            ca_path=params.get('ca_path'),
-        )
-    except CapgoInputError as exc:
-        module.fail_json(msg=str(exc))
+def client_from_params(params):
+    """Build the client from the shared options; raises CapgoInputError for unusable ones."""
+    return CapgoClient(
+        api_key=params['api_key'],
+        api_url=params['api_url'],
+        timeout=params['api_timeout'],
+        retries=params['api_retries'],
+        validate_certs=params['validate_certs'],
+        ca_path=params.get('ca_path'),
+    )

@@ -20,9 +20,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError, CapgoTransportError
+from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError, CapgoError, CapgoTransportError
 from ansible_collections.capgo.cloud.plugins.module_utils.normalize import validate_email
 from ansible_collections.capgo.cloud.plugins.module_utils.organization import is_not_visible
+from ansible_collections.capgo.cloud.plugins.module_utils.task import CapgoTask
 
 MEMBERS_PATH = '/members'
 
@@ -59,7 +60,7 @@ AMBIGUOUS_STATUSES = frozenset([500, 502, 503, 504])
 LAST_SUPER_ADMIN_CODE = 'CANNOT_REMOVE_LAST_SUPER_ADMIN'
 
 
-class MemberError(Exception):
+class MemberError(CapgoError):
     """A failure the module reports as is (message already user-facing)."""
 
 
@@ -412,3 +413,48 @@ def list_members(service, org_id, email=None):
     if email is not None:
         members = [m for m in members if email_matches(m.get('email'), email)]
     return members
+
+
+# -- the two member modules -------------------------------------------------------------
+
+def member_options():
+    return dict(
+        org_id=dict(type='str', required=True),
+        email=dict(type='str', required=True),
+        role=dict(type='str', default='org_member', choices=ROLE_CHOICES),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        reinvite_on_role_change=dict(type='bool', default=False),
+    )
+
+
+def check_member_input(params):
+    validate_org_id(params['org_id'])
+    validate_member_email(params['email'])
+    canonical_role(params['role'])
+
+
+def run_member(client, params, check_mode, warn):
+    changed, diff, result = ensure_member(MemberService(client, warn=warn), params, check_mode)
+    result = dict(result, changed=changed, diff=diff)
+    return result
+
+
+MEMBER_TASK = CapgoTask(member_options, check_member_input, run_member)
+
+
+def member_info_options():
+    return dict(org_id=dict(type='str', required=True), email=dict(type='str'))
+
+
+def check_member_info_input(params):
+    validate_org_id(params['org_id'])
+    if params['email'] is not None:
+        validate_member_email(params['email'])
+
+
+def run_member_info(client, params, check_mode, warn):
+    members = list_members(MemberService(client, warn=warn), params['org_id'], params['email'])
+    return dict(changed=False, members=members)
+
+
+MEMBER_INFO_TASK = CapgoTask(member_info_options, check_member_info_input, run_member_info)

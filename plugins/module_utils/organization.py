@@ -13,7 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError, CapgoTransportError
+from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError, CapgoError, CapgoTransportError
 from ansible_collections.capgo.cloud.plugins.module_utils.normalize import (
     normalize_logo,
     normalize_name,
@@ -26,8 +26,10 @@ from ansible_collections.capgo.cloud.plugins.module_utils.security import (
     SETTINGS_FIELDS,
     desired_settings,
     lockout_risks,
+    settings_argument_spec,
     settings_view,
 )
+from ansible_collections.capgo.cloud.plugins.module_utils.task import CapgoTask
 
 # The nine fields GET /organization returns, in the server's order.
 ORG_FIELDS = ('id', 'created_by', 'created_at', 'updated_at', 'logo', 'name',
@@ -42,7 +44,7 @@ NOT_VISIBLE_CODES = frozenset(['invalid_org_id', 'cannot_access_organization', '
 AMBIGUOUS_POST_STATUSES = frozenset([500, 502, 503, 504])
 
 
-class OrganizationError(Exception):
+class OrganizationError(CapgoError):
     """A failure the module reports as is (message already user-facing)."""
 
 
@@ -373,3 +375,50 @@ def list_organizations(service, org_id=None, name=None):
     if name is not None:
         organizations = service.find_by_name(name, organizations)
     return organizations
+
+
+# -- the two organization modules ---------------------------------------------------
+
+def organization_options():
+    options = dict(
+        org_id=dict(type='str'),
+        name=dict(type='str'),
+        management_email=dict(type='str'),
+        website=dict(type='str'),
+        logo=dict(type='str'),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+    )
+    options.update(settings_argument_spec())
+    return options
+
+
+def check_organization_input(params):
+    validate_org_id(params['org_id'])
+    desired_state(params)
+
+
+def run_organization(client, params, check_mode, warn):
+    changed, diff, organization = ensure_organization(OrganizationService(client, warn=warn), params, check_mode)
+    return dict(changed=changed, organization=organization, diff=diff)
+
+
+ORGANIZATION_TASK = CapgoTask(organization_options, check_organization_input, run_organization,
+                              required_one_of=[('org_id', 'name')])
+
+
+def organization_info_options():
+    return dict(org_id=dict(type='str'), name=dict(type='str'))
+
+
+def check_organization_info_input(params):
+    validate_org_id(params['org_id'])
+    if params['name'] is not None and not params['name'].strip():
+        raise OrganizationError('name must not be empty')
+
+
+def run_organization_info(client, params, check_mode, warn):
+    organizations = list_organizations(OrganizationService(client, warn=warn), params['org_id'], params['name'])
+    return dict(changed=False, organizations=organizations)
+
+
+ORGANIZATION_INFO_TASK = CapgoTask(organization_info_options, check_organization_info_input, run_organization_info)

@@ -306,56 +306,12 @@ diff:
       type: dict
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.capgo.cloud.plugins.module_utils.api import (
-    CapgoError,
-    capgo_argument_spec,
-    client_from_module,
-)
-from ansible_collections.capgo.cloud.plugins.module_utils.security import settings_argument_spec
-from ansible_collections.capgo.cloud.plugins.module_utils.organization import (
-    OrganizationError,
-    OrganizationService,
-    desired_state,
-    ensure_organization,
-    validate_org_id,
-)
+from ansible_collections.capgo.cloud.plugins.module_utils.organization import ORGANIZATION_TASK
+from ansible_collections.capgo.cloud.plugins.module_utils.task import module_main
 
 
 def main():
-    argument_spec = capgo_argument_spec()
-    argument_spec.update(
-        org_id=dict(type='str'),
-        name=dict(type='str'),
-        management_email=dict(type='str'),
-        website=dict(type='str'),
-        logo=dict(type='str'),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-    )
-    argument_spec.update(settings_argument_spec())
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        required_one_of=[('org_id', 'name')],
-        supports_check_mode=True,
-    )
-    try:
-        # Bad input fails here, before the client is even built.
-        validate_org_id(module.params['org_id'])
-        desired_state(module.params)
-    except OrganizationError as exc:
-        module.fail_json(msg=str(exc))
-
-    client = client_from_module(module)
-    service = OrganizationService(client, warn=module.warn)
-    try:
-        changed, diff, organization = ensure_organization(service, module.params, module.check_mode)
-    except (OrganizationError, CapgoError) as exc:
-        module.fail_json(msg=client.scrub(exc))
-    result = dict(changed=changed, organization=organization)
-    if module._diff:
-        result['diff'] = diff
-    module.exit_json(**result)
+    module_main(ORGANIZATION_TASK)
 
 
 if __name__ == '__main__':

@@ -112,42 +112,12 @@ organizations:
       sample: cus_Q1w2E3r4T5y6U7
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.capgo.cloud.plugins.module_utils.api import (
-    CapgoError,
-    capgo_argument_spec,
-    client_from_module,
-)
-from ansible_collections.capgo.cloud.plugins.module_utils.organization import (
-    OrganizationError,
-    OrganizationService,
-    list_organizations,
-    validate_org_id,
-)
+from ansible_collections.capgo.cloud.plugins.module_utils.organization import ORGANIZATION_INFO_TASK
+from ansible_collections.capgo.cloud.plugins.module_utils.task import module_main
 
 
 def main():
-    argument_spec = capgo_argument_spec()
-    argument_spec.update(
-        org_id=dict(type='str'),
-        name=dict(type='str'),
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    try:
-        validate_org_id(module.params['org_id'])
-        if module.params['name'] is not None and not module.params['name'].strip():
-            raise OrganizationError('name must not be empty')
-    except OrganizationError as exc:
-        module.fail_json(msg=str(exc))
-
-    client = client_from_module(module)
-    service = OrganizationService(client, warn=module.warn)
-    try:
-        organizations = list_organizations(service, module.params['org_id'], module.params['name'])
-    except (OrganizationError, CapgoError) as exc:
-        module.fail_json(msg=client.scrub(exc))
-    module.exit_json(changed=False, organizations=organizations)
+    module_main(ORGANIZATION_INFO_TASK)
 
 
 if __name__ == '__main__':

@@ -195,51 +195,12 @@ diff:
       type: dict
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.capgo.cloud.plugins.module_utils.api import (
-    CapgoError,
-    capgo_argument_spec,
-    client_from_module,
-)
-from ansible_collections.capgo.cloud.plugins.module_utils.member import (
-    ROLE_CHOICES,
-    MemberError,
-    MemberService,
-    canonical_role,
-    ensure_member,
-    validate_member_email,
-    validate_org_id,
-)
+from ansible_collections.capgo.cloud.plugins.module_utils.member import MEMBER_TASK
+from ansible_collections.capgo.cloud.plugins.module_utils.task import module_main
 
 
 def main():
-    argument_spec = capgo_argument_spec()
-    argument_spec.update(
-        org_id=dict(type='str', required=True),
-        email=dict(type='str', required=True),
-        role=dict(type='str', default='org_member', choices=ROLE_CHOICES),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-        reinvite_on_role_change=dict(type='bool', default=False),
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    try:
-        # Bad input fails here, before the client is even built.
-        validate_org_id(module.params['org_id'])
-        validate_member_email(module.params['email'])
-        canonical_role(module.params['role'])
-    except MemberError as exc:
-        module.fail_json(msg=str(exc))
-
-    client = client_from_module(module)
-    service = MemberService(client, warn=module.warn)
-    try:
-        changed, diff, result = ensure_member(service, module.params, module.check_mode)
-    except (MemberError, CapgoError) as exc:
-        module.fail_json(msg=client.scrub(exc))
-    if module._diff:
-        result['diff'] = diff
-    module.exit_json(changed=changed, **result)
+    module_main(MEMBER_TASK)
 
 
 if __name__ == '__main__':

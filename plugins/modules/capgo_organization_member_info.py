@@ -99,43 +99,12 @@ members:
       sample: ''
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.capgo.cloud.plugins.module_utils.api import (
-    CapgoError,
-    capgo_argument_spec,
-    client_from_module,
-)
-from ansible_collections.capgo.cloud.plugins.module_utils.member import (
-    MemberError,
-    MemberService,
-    list_members,
-    validate_member_email,
-    validate_org_id,
-)
+from ansible_collections.capgo.cloud.plugins.module_utils.member import MEMBER_INFO_TASK
+from ansible_collections.capgo.cloud.plugins.module_utils.task import module_main
 
 
 def main():
-    argument_spec = capgo_argument_spec()
-    argument_spec.update(
-        org_id=dict(type='str', required=True),
-        email=dict(type='str'),
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    try:
-        validate_org_id(module.params['org_id'])
-        if module.params['email'] is not None:
-            validate_member_email(module.params['email'])
-    except MemberError as exc:
-        module.fail_json(msg=str(exc))
-
-    client = client_from_module(module)
-    service = MemberService(client, warn=module.warn)
-    try:
-        members = list_members(service, module.params['org_id'], module.params['email'])
-    except (MemberError, CapgoError) as exc:
-        module.fail_json(msg=client.scrub(exc))
-    module.exit_json(changed=False, members=members)
+    module_main(MEMBER_INFO_TASK)
 
 
 if __name__ == '__main__':

@@ -1,0 +1,85 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) capgo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""execute(): the part of every module shared by the module and the in-process action plugin."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError
+from ansible_collections.capgo.cloud.plugins.module_utils.organization import (
+    ORGANIZATION_INFO_TASK,
+    ORGANIZATION_TASK,
+    OrganizationError,
+)
+from ansible_collections.capgo.cloud.plugins.module_utils.task import CapgoTask, execute
+
+KEY = '4c2b7a9e-1d3f-4e5a-8b6c-7d8e9f0a1b2c'
+
+
+def params(**kwargs):
+    base = dict(api_key=KEY, api_url='http://127.0.0.1:9', api_timeout=5, api_retries=0, validate_certs=True,
+                ca_path=None)
+    base.update(kwargs)
+    return base
+
+
+def make_task(run=None, check_input=None):
+    calls = []
+
+    def default_run(client, task_params, check_mode, warn):
+        calls.append(check_mode)
+        warn('careful')
+        return dict(changed=True, thing={'id': 1}, diff={'before': {}, 'after': {'id': 1}})
+
+    def default_check(task_params):
+        calls.append('checked')
+
+    return CapgoTask(dict, check_input or default_check, run or default_run), calls
+
+
+def test_result_warnings_and_check_mode_are_passed_through():
+    task, calls = make_task()
+    result, warnings = execute(task, params(), True, True)
+    assert result == dict(changed=True, thing={'id': 1}, diff={'before': {}, 'after': {'id': 1}})
+    assert warnings == ['careful'] and calls == ['checked', True]
+
+
+def test_diff_only_in_diff_mode():
+    task, dummy = make_task()
+    result, dummy2 = execute(task, params(), False, False)
+    assert 'diff' not in result
+
+
+def test_input_errors_stop_before_the_client_is_built():
+    def bad_input(task_params):
+        raise OrganizationError('name: too short')
+
+    task, calls = make_task(check_input=bad_input)
+    result, dummy = execute(task, params(api_key=''), False, False)
+    assert result == dict(failed=True, msg='name: too short') and calls == []
+
+
+def test_bad_connection_options_fail_without_a_request():
+    task, calls = make_task()
+    result, dummy = execute(task, params(api_url='ftp://x'), False, False)
+    assert result['failed'] and 'api_url' in result['msg'] and calls == ['checked']
+
+
+def test_api_errors_are_reported_with_the_key_masked():
+    def failing(client, task_params, check_mode, warn):
+        raise CapgoApiError(400, 'invalid_body', 'bad %s' % KEY)
+
+    task, dummy = make_task(run=failing)
+    result, dummy2 = execute(task, params(), False, False)
+    assert result['failed'] and 'HTTP 400 invalid_body' in result['msg'] and KEY not in result['msg']
+
+
+def test_module_tasks_declare_their_options_and_rules():
+    spec = ORGANIZATION_TASK.argument_spec()
+    assert spec['api_key']['no_log'] is True and spec['state']['choices'] == ['present', 'absent']
+    assert ORGANIZATION_TASK.validation == {'required_one_of': [('org_id', 'name')]}
+    assert set(ORGANIZATION_INFO_TASK.argument_spec()) == set(spec) - set(ORGANIZATION_TASK.options()) | {'org_id', 'name'}
