@@ -1542,6 +1542,9 @@ class _Handler(BaseHTTPRequestHandler):
     """One TCP connection; serves many requests with HTTP/1.1 keep-alive."""
 
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two sends: without this, Nagle's algorithm delays every
+    # keep-alive answer after the first by the peer's delayed-ACK timer (about 40 ms).
+    disable_nagle_algorithm = True
     server_version = "capgo-emulator/" + __version__
     sys_version = ""
     timeout = 300
