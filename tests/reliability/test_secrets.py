@@ -8,7 +8,7 @@ import json
 import socket
 import uuid
 
-
+import pytest
 from conftest import HERE, record
 
 SUCCESS = """
@@ -117,17 +117,27 @@ def _env(emu, **extra):
     return env
 
 
-def test_key_never_in_output_diff_errors_or_logs(emulator, run_playbook):
+def _on_path(play, path):
+    """The play as it runs on one execution path: in-process (the default on the controller), or as a
+    module process, which a task environment forces."""
+    if path == "in_process":
+        return play
+    return play.replace("  gather_facts: false\n", "  gather_facts: false\n  environment:\n    CAPGO_EXECUTION: module\n")
+
+
+@pytest.mark.parametrize("path", ["in_process", "module"])
+def test_key_never_in_output_diff_errors_or_logs(emulator, run_playbook, path):
     wrong = str(uuid.uuid4())
     texts = {}
     runs = {}
-    runs["success"] = run_playbook(SUCCESS, verbosity=4, diff=True, env=_env(emulator))
+    runs["success"] = run_playbook(_on_path(SUCCESS, path), verbosity=4, diff=True, env=_env(emulator))
     assert runs["success"].rc == 0, runs["success"].describe()
     assert [e["status"] for e in runs["success"].events] == ["changed", "changed", "changed", "ok", "ok", "changed"]
     assert "--- before" in runs["success"].stdout  # the diff was shown
-    assert "AnsiballZ_capgo_organization" in runs["success"].stdout  # -vvvv shows every step
+    # -vvvv shows every step of a module process; the in-process path sends no module.
+    assert ("AnsiballZ_capgo_organization" in runs["success"].stdout) is (path == "module")
 
-    runs["failures"] = run_playbook(FAILURES, verbosity=4, diff=True,
+    runs["failures"] = run_playbook(_on_path(FAILURES, path), verbosity=4, diff=True,
                                     env=_env(emulator, REL_WRONG=wrong, REL_CLOSED_PORT=str(_closed_port())))
     assert runs["failures"].rc == 0, runs["failures"].describe()
     msgs = [e.get("msg", "") for e in runs["failures"].events]
@@ -137,12 +147,12 @@ def test_key_never_in_output_diff_errors_or_logs(emulator, run_playbook):
     assert "connection error" in msgs[2] and "gave up after 2 attempts" in msgs[2]
 
     emulator.faults(fault_503_every=1)
-    runs["fault_503"] = run_playbook(FAULT_503, verbosity=4, diff=True, env=_env(emulator))
+    runs["fault_503"] = run_playbook(_on_path(FAULT_503, path), verbosity=4, diff=True, env=_env(emulator))
     assert "HTTP 503 service_unavailable" in runs["fault_503"].one("503 on every request")["msg"]
     emulator.faults(fault_503_every=0)
 
     inject = {"PYTHONPATH": str(HERE / "inject")}
-    runs["requests_exc"] = run_playbook(INJECTED, verbosity=4, diff=True,
+    runs["requests_exc"] = run_playbook(_on_path(INJECTED, path), verbosity=4, diff=True,
                                         env=_env(emulator, RELIABILITY_INJECT="requests_exc", **inject))
     msg = runs["requests_exc"].one("exception with URL and headers")["msg"]
     assert "ConnectionError" in msg or "connection error" in msg, msg
