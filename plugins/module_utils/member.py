@@ -23,7 +23,7 @@ __metaclass__ = type
 from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError, CapgoError, CapgoTransportError
 from ansible_collections.capgo.cloud.plugins.module_utils.normalize import validate_email
 from ansible_collections.capgo.cloud.plugins.module_utils.organization import is_not_visible
-from ansible_collections.capgo.cloud.plugins.module_utils.task import CapgoTask
+from ansible_collections.capgo.cloud.plugins.module_utils.task import CapgoService, CapgoTask
 
 MEMBERS_PATH = '/members'
 
@@ -189,18 +189,8 @@ class NoAccount(MemberError):
     """The server answered NO_EMAIL: no Capgo account has this exact address."""
 
 
-class MemberService:
+class MemberService(CapgoService):
     """Capgo organization member operations over one CapgoClient."""
-
-    def __init__(self, client, warn=None):
-        self.client = client
-        self.warnings = []
-        self._warn = warn
-
-    def warn(self, message):
-        self.warnings.append(message)
-        if self._warn:
-            self._warn(message)
 
     def list(self, org_id):
         """Every member and pending invitation, or None when the key cannot see the organization."""

@@ -29,7 +29,7 @@ from ansible_collections.capgo.cloud.plugins.module_utils.security import (
     settings_argument_spec,
     settings_view,
 )
-from ansible_collections.capgo.cloud.plugins.module_utils.task import CapgoTask
+from ansible_collections.capgo.cloud.plugins.module_utils.task import CapgoService, CapgoTask
 
 # The nine fields GET /organization returns, in the server's order.
 ORG_FIELDS = ('id', 'created_by', 'created_at', 'updated_at', 'logo', 'name',
@@ -142,18 +142,8 @@ def is_not_visible(error):
     return error.code is None and error.status in (400, 403, 404)
 
 
-class OrganizationService:
+class OrganizationService(CapgoService):
     """Capgo organization operations over one CapgoClient."""
-
-    def __init__(self, client, warn=None):
-        self.client = client
-        self.warnings = []
-        self._warn = warn
-
-    def warn(self, message):
-        self.warnings.append(message)
-        if self._warn:
-            self._warn(message)
 
     # -- reads ---------------------------------------------------------------
 

@@ -47,6 +47,20 @@ class CapgoTask:
         return spec
 
 
+class CapgoService:
+    """Base of the API services: a client, and warnings passed on to the task as they occur."""
+
+    def __init__(self, client, warn=None):
+        self.client = client
+        self.warnings = []
+        self._warn = warn
+
+    def warn(self, message):
+        self.warnings.append(message)
+        if self._warn:
+            self._warn(message)
+
+
 def execute(task, params, check_mode, diff_mode):
     """Run a task with validated params; returns (result, warnings), result['failed'] on failure."""
     warnings = []
