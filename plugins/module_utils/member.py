@@ -335,7 +335,7 @@ def ensure_member(service, params, check_mode):
         answer = service.invite(org_id, current['email'], role)
     except InviteAlreadyExists:
         answer = None
-    except Exception as exc:
+    except CapgoError as exc:
         raise MemberError('%s was removed from organization %s to change their role, but inviting them again as %s '
                           'failed, so they are no longer a member: %s' % (current['email'], org_id, role, exc))
     after = _answered_member(answer, after)

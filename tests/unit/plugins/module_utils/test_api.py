@@ -13,10 +13,7 @@ import json
 import socket
 import threading
 
-try:
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-except ImportError:  # pragma: no cover
-    pytestmark = __import__('pytest').mark.skip('needs Python 3.7+')
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
