@@ -58,7 +58,7 @@ def desired_state(params):
         if params.get('name') is not None:
             desired['name'] = validate_name(params['name'])
     except ValueError as exc:
-        raise OrganizationError('name: %s' % exc)
+        raise OrganizationError(str(exc))
     if params.get('management_email') is not None:
         try:
             desired['management_email'] = validate_email(params['management_email'])
