@@ -1290,22 +1290,18 @@ class CapgoApp:
     def _public_row(self, row):
         if not is_valid_email(row.get("management_email")) or row.get("created_at") is None or row.get("updated_at") is None:
             return None
-        out = {}
-        for field in GET_FIELDS:
-            value = row.get(field)
-            if field in TIMESTAMP_COLUMNS:
-                value = pgrst_timestamp(value)
-            elif field == "logo":
-                value = self._read_logo(value)
-            out[field] = copy.deepcopy(value)
-        return out
+        return self._render_row(row, GET_FIELDS, pgrst_timestamp)
 
     def _full_row(self, row):
+        return self._render_row(row, ORG_COLUMNS, js_iso_timestamp)
+
+    def _render_row(self, row, columns, format_timestamp):
+        """The row as an answer shows it: these columns, timestamps in the route's format, logo signed."""
         out = {}
-        for column in ORG_COLUMNS:
+        for column in columns:
             value = row.get(column)
             if column in TIMESTAMP_COLUMNS:
-                value = js_iso_timestamp(value)
+                value = format_timestamp(value)
             elif column == "logo":
                 value = self._read_logo(value)
             out[column] = copy.deepcopy(value)

@@ -44,6 +44,8 @@ class FakeClient:
         self.fail = fail or {}
         self.counter = 0
         self.signs = 0
+        # Bodies of the PUTs sent, to check that only the differing fields travel.
+        self.put_bodies = []
 
     def _row(self, org, full=False):
         row = dict(org) if full else dict((k, org.get(k)) for k in ORG_FIELDS)
@@ -76,6 +78,7 @@ class FakeClient:
         if method == 'POST':
             return {'id': self._create(body)}
         if method == 'PUT':
+            self.put_bodies.append(dict(body))
             org = self._find(body['orgId'])
             for key, value in body.items():
                 if key != 'orgId':
@@ -227,17 +230,9 @@ def test_update_is_lookup_plus_one_put_with_only_the_difference():
 
 
 def test_update_sends_only_changed_fields():
-    sent = []
-
-    class Recording(FakeClient):
-        def request(self, method, sub_path='', params=None, body=None, action=None):
-            if method == 'PUT':
-                sent.append(dict(body))
-            return FakeClient.request(self, method, sub_path, params, body, action)
-
-    client = Recording([org_row('a', 'Acme', website='https://old.example/')])
+    client = FakeClient([org_row('a', 'Acme', website='https://old.example/')])
     run(client, org_id='a', name='Acme', website='new.example')
-    assert sent == [{'orgId': 'a', 'website': 'https://new.example/'}]
+    assert client.put_bodies == [{'orgId': 'a', 'website': 'https://new.example/'}]
 
 
 def test_update_in_check_mode_predicts_exactly_what_the_real_run_returns():
@@ -413,17 +408,9 @@ def test_settings_are_not_read_when_not_managed():
 
 
 def test_settings_update_sends_only_the_changed_setting():
-    sent = []
-
-    class Recording(FakeClient):
-        def request(self, method, sub_path='', params=None, body=None, action=None):
-            if method == 'PUT':
-                sent.append(dict(body))
-            return FakeClient.request(self, method, sub_path, params, body, action)
-
-    client = Recording([org_row('a', 'Acme', enforce_encrypted_bundles=False, max_apikey_expiration_days=30)])
+    client = FakeClient([org_row('a', 'Acme', enforce_encrypted_bundles=False, max_apikey_expiration_days=30)])
     changed, diff, org = run(client, org_id='a', enforce_encrypted_bundles=True, max_apikey_expiration_days=30)
-    assert changed and sent == [{'orgId': 'a'}, {'orgId': 'a', 'enforce_encrypted_bundles': True}]
+    assert changed and client.put_bodies == [{'orgId': 'a'}, {'orgId': 'a', 'enforce_encrypted_bundles': True}]
     assert org['enforce_encrypted_bundles'] is True
     assert diff['before']['enforce_encrypted_bundles'] is False and diff['after']['enforce_encrypted_bundles'] is True
 
