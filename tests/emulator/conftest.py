@@ -29,4 +29,3 @@ def api(emu):
     emu.set_faults(fault_429_every=0, fault_503_every=0, drop_after_post_every=0, latency_ms=0, hang=False, retry_after=1)
     emu.clear_log()
     return Client(emu)
-

@@ -88,7 +88,6 @@ def make_seed():
     }
 
 
-
 class Client:
     """Tiny helper around requests for the emulator."""
 
@@ -135,4 +134,3 @@ def assert_error(resp, status, code, message=None):
     if message is not None:
         assert body["message"] == message
     return body
-

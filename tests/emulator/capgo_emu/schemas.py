@@ -143,4 +143,3 @@ def validate(body, schema):
     if issues:
         raise HttpError(400, "invalid_body", more_info={"error": {"name": "SchemaError", "issues": issues}})
     return result
-

@@ -73,7 +73,6 @@ class Key:
         }
 
 
-
 class SeedError(ValueError):
     """The seed document is invalid."""
 

@@ -238,4 +238,3 @@ def whatwg_parse_http(url):
         href += "#" + _pct_encode(fragment, _FRAGMENT_SET)
     return {"scheme": scheme, "username": username, "password": password, "host": host,
             "port": port, "path": path, "query": query, "fragment": fragment, "href": href}
-
