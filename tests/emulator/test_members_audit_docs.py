@@ -39,6 +39,17 @@ def test_members_get_allowed_for_member_and_missing_org_id(api):
     assert_error(api.get("/organization/members"), 400, "invalid_body")
 
 
+def test_members_email_with_trailing_newline_is_invalid_body(api):
+    # zod's pattern is a JavaScript regex: `$` does not match before a final newline.
+    body = assert_error(api.post("/organization/members", json={"orgId": ORG_A, "email": "carol@example.com\n",
+                                                                "invite_type": "read"}), 400, "invalid_body")
+    assert body["moreInfo"]["error"]["issues"][0]["path"] == ["email"]
+    body = assert_error(api.delete("/organization/members", json={"orgId": ORG_A, "email": "bob@example.com\n"}),
+                        400, "invalid_body")
+    assert body["moreInfo"]["error"]["issues"][0]["path"] == ["email"]
+    assert "bob@example.com" in {m["email"] for m in api.get("/organization/members", params={"orgId": ORG_A}).json()}
+
+
 @pytest.mark.parametrize("invite_type,role", [
     ("org_member", "org_member"), ("read", "org_member"), ("upload", "org_member"), ("write", "org_member"),
     ("invite_read", "org_member"), ("invite_upload", "org_member"), ("invite_write", "org_member"),

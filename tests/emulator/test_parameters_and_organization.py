@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from emu_testlib import (
+    make_seed,
     ORG_A, ORG_B, ORG_2FA, ORG_BAD, MISSING_ORG, KEYS, assert_error, CapgoEmulator,
 )
 
@@ -65,6 +66,19 @@ def test_empty_body_on_non_get_is_invalid_json_parse_body(api, method, path, bod
 def test_query_fallback_on_non_get(api):
     assert api.delete("/organization/members", params={"orgId": ORG_A, "email": "bob@example.com"}).status_code == 200
     assert api.put(params={"orgId": ORG_A}).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/organization", "/organization/members", "/organization/audit"])
+@pytest.mark.parametrize("body", ["{}", "null", "[]"])
+def test_get_with_empty_json_body_is_invalid_json_parse_body(api, path, body):
+    # getBodyOrQuery checks emptiness on every parsed JSON body, GET included.
+    resp = api.call("GET", path, "super", data=body, params={"orgId": ORG_A})
+    assert_error(resp, 400, "invalid_json_parse_body", "Invalid JSON body")
+
+
+def test_get_without_body_and_with_non_empty_body_is_not_refused(api):
+    assert api.get(params={"orgId": ORG_A}).status_code == 200
+    assert api.get(data='{"orgId": "%s"}' % ORG_A).json()["id"] == ORG_A
 
 
 def test_get_with_empty_query_is_list(api):
@@ -181,6 +195,16 @@ def test_post_email_rules(api):
     assert_error(api.post(json={"name": "abc", "email": "a@x.c"}), 400, "invalid_body")
     org_id = api.create("abc", email="Billing+X@Example.COM")
     assert api.row(org_id)["management_email"] == "Billing+X@Example.COM"
+
+
+@pytest.mark.parametrize("email", ["a@b.com\n", "ab@example.com\n"])
+def test_email_with_trailing_newline_is_invalid_body_on_organization_routes(api, email):
+    # zod's pattern is a JavaScript regex: `$` does not match before a final newline.
+    body = assert_error(api.post(json={"name": "abc", "email": email}), 400, "invalid_body")
+    assert body["moreInfo"]["error"]["issues"][0]["path"] == ["email"]
+    body = assert_error(api.put(json={"orgId": ORG_A, "management_email": email}), 400, "invalid_body")
+    assert body["moreInfo"]["error"]["issues"][0]["path"] == ["management_email"]
+    assert api.put(json={"orgId": ORG_A, "management_email": email.strip()}).status_code == 200
 
 
 def test_deleted_ids_never_reused(api):
@@ -376,6 +400,30 @@ def test_logo_stored_as_path_and_read_as_signed_url(api):
 def test_logo_write_normalisation(api, given, stored):
     assert api.put(json={"orgId": ORG_A, "logo": given}).status_code == 200
     assert api.emu.state()["orgs"][0]["logo"] == stored
+
+
+@pytest.mark.parametrize("given,stored,signed", [
+    ("/images/x.png", "images/x.png", "x.png"),
+    ("images/images/b.png", "images/b.png", "b.png"),
+    ("//images/org/y.png", "images/org/y.png", "org/y.png"),
+    ("org/z.png", "org/z.png", "org/z.png"),
+])
+def test_logo_read_normalises_the_stored_path_again(api, given, stored, signed):
+    # createSignedImageUrl runs normalizeImagePath on the stored path before signing.
+    data = api.put(json={"orgId": ORG_A, "logo": given}).json()["data"]
+    assert api.emu.state()["orgs"][0]["logo"] == stored
+    prefix = api.emu.url + "/storage/v1/object/sign/images/" + signed + "?token="
+    assert data["logo"].startswith(prefix), data["logo"]
+    assert api.get(params={"orgId": ORG_A}).json()["logo"].startswith(prefix)
+    assert api.emu.state()["orgs"][0]["logo"] == stored
+
+
+def test_logo_stored_with_images_prefix_in_seed_is_signed_normalised(api):
+    seed = make_seed()
+    seed["orgs"][0]["logo"] = "images/seeded.png"
+    api.emu.reset(seed)
+    logo = api.get(params={"orgId": ORG_A}).json()["logo"]
+    assert logo.startswith(api.emu.url + "/storage/v1/object/sign/images/seeded.png?token="), logo
 
 
 def test_logo_external_and_empty_echoed(api):

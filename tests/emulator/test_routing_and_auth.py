@@ -81,6 +81,15 @@ def test_no_key_codes_per_middleware(api):
     assert_error(api.post(key=None, json={"name": "abc"}), 401, "no_jwt_apikey_or_subkey", "No JWT, apikey or subkey provided")
 
 
+def test_empty_capgkey_wins_over_a_valid_authorization_on_middleware_key(api):
+    # `capgkey ?? authorization`: an empty capgkey header is present, so no key is read.
+    headers = {"capgkey": "", "authorization": KEYS["super"]}
+    assert_error(api.get(key=None, headers=headers), 401, "no_key_provided", "No key provided")
+    assert_error(api.get("/organization/members", key=None, headers=headers, params={"orgId": ORG_A}),
+                 401, "no_key_provided")
+    assert api.get(key=None, headers={"authorization": KEYS["super"]}).status_code == 200
+
+
 def test_middleware_auth_accepts_capgkey_x_api_key_and_uuid_authorization(api):
     for header in ("capgkey", "x-api-key", "authorization"):
         resp = api.put(key="super", header=header, json={"orgId": ORG_A})

@@ -91,7 +91,10 @@ def authenticate(app, req, mode):
 
     if mode == "key":
         check_sub_format()
-        value = req.header("capgkey") or req.header("authorization")
+        # `capgkey ?? authorization`: an empty capgkey is present, so it wins and is no key.
+        value = req.raw_header("capgkey")
+        if value is None:
+            value = req.header("authorization")
         if not value:
             _fail(app, ip, 401, "no_key_provided")
     else:

@@ -45,7 +45,9 @@ def utf16_length(value):
 
 
 def is_valid_email(value):
-    return isinstance(value, str) and EMAIL_RE.match(value) is not None
+    """zod's email check. JavaScript's ``$`` (no ``m`` flag) never matches before a final
+    newline, Python's does: fullmatch gives the JavaScript result (``"a@b.com\\n"`` fails)."""
+    return isinstance(value, str) and EMAIL_RE.fullmatch(value) is not None
 
 
 class InvalidWebsite(ValueError):

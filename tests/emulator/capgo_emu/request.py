@@ -43,6 +43,10 @@ class Request:
         value = self.headers.get(name)
         return value if value else None
 
+    def raw_header(self, name):
+        """The header's value as sent ("" when empty), or None when it is absent."""
+        return self.headers.get(name)
+
 
 def _reject_constant(name):
     raise ValueError("invalid JSON constant %s" % name)
@@ -51,12 +55,14 @@ def _reject_constant(name):
 def body_or_query(req):
     """``getBodyOrQuery``: the JSON body, else the query string as a map of strings."""
     body = MISSING
+    parsed_json = False
     if req.body:
         try:
             text = req.body.decode("utf-8")
             if text.startswith("\ufeff"):
                 text = text[1:]
             body = json.loads(text, parse_constant=_reject_constant)
+            parsed_json = True
         except (ValueError, UnicodeDecodeError):
             body = MISSING
     if body is MISSING:
@@ -64,7 +70,9 @@ def body_or_query(req):
         for name, value in parse_qsl(req.query, keep_blank_values=True):
             query.setdefault(name, value)
         body = query
-    if req.method not in ("GET", "HEAD") and (
+    # The emptiness check runs on every parsed JSON body (GET included: `{}`, `null`,
+    # `[]`), and on the query map of every method but GET.
+    if (parsed_json or req.method not in ("GET", "HEAD")) and (
             body is None or isinstance(body, bool) or is_number(body) or
             (isinstance(body, (dict, list, str)) and len(body) == 0)):
         raise HttpError(400, "invalid_json_parse_body")

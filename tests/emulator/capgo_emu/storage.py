@@ -16,6 +16,8 @@ import secrets
 import time
 from urllib.parse import quote
 
+from .normalize import normalize_logo
+
 SIGNED_URL_TTL = 604800
 
 
@@ -32,16 +34,23 @@ def sign(state, base_url, path):
         (base_url or "").rstrip("/"), quote(path, safe="/;,?:@&=+$-_.!~*'()#"), header, body, signature)
 
 
+def sign_stored_path(state, base_url, value):
+    """``createSignedImageUrl``: it runs the write normalisation (``normalizeImagePath``)
+    on the stored path again before signing, so a stored ``images/x.png`` is signed as
+    ``x.png``. The stored value itself is not changed."""
+    return sign(state, base_url, normalize_logo(value))
+
+
 def read_logo(state, base_url, value):
     """A stored logo as GET shows it: null and "" as is, external URLs as is, paths signed."""
     if value is None or value == "" or "://" in value:
         return value
-    return sign(state, base_url, value)
+    return sign_stored_path(state, base_url, value)
 
 
 def read_image_url(state, base_url, value):
     """A member's ``image_url``: never null; external URLs as is, paths signed ("" if that fails)."""
     image = value or ""
     if image and "://" not in image:
-        image = sign(state, base_url, image) or ""
+        image = sign_stored_path(state, base_url, image) or ""
     return image
