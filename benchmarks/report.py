@@ -22,6 +22,12 @@ def yes(flag):
     return "**met**" if flag else "**not met**"
 
 
+def table(header, rows):
+    """A Markdown table; cells are written with str() (format numbers before)."""
+    return (["| %s |" % " | ".join(header), "|" + "---|" * len(header)]
+            + ["| %s |" % " | ".join(str(cell) for cell in row) for row in rows])
+
+
 def machine():
     import ansible.release  # the controller's ansible-core, the one that runs the playbooks
     import requests

@@ -65,7 +65,7 @@ class InfoScaling(Scenario):
 
     def run(self):
         reps, sizes = self.args.reps, sizes_of(self.args)
-        log("section 3: capgo_organization_info over %s organizations, %d reps" % (", ".join(map(str, sizes)), reps))
+        log("info_scaling: capgo_organization_info over %s organizations, %d reps" % (", ".join(map(str, sizes)), reps))
         emulators = dict((size, self.emulator(seed_bulk(size), "bulk-%d" % size)) for size in sizes)
         wrapper = Wrapper(self.bench, emulators[sizes[0]], "capgo.cloud.capgo_organization_info")
         runs = dict((size, []) for size in sizes)
@@ -75,7 +75,7 @@ class InfoScaling(Scenario):
                 emulator.clear()
                 run = wrapper.run(emulator)
                 found = len(run["result"].get("organizations", []))
-                require(found == size, "section 3: info returned %d organizations, %d expected" % (found, size))
+                require(found == size, "info returned %d organizations, %d expected" % (found, size))
                 entries = emulator.requests()
                 runs[size].append({"wall_ms": run["wall"] * 1000, "cpu_ms": run["cpu"] * 1000, "maxrss_kb": run["maxrss_kb"],
                                    "requests": len(entries), "connections": emulator.module_connections()})

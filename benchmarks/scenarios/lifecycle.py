@@ -32,14 +32,14 @@ class Lifecycle(Scenario):
 
     def run(self):
         reps = self.args.lifecycle_reps
-        log("section 2: lifecycle of 20 organizations, capgo.cloud vs ansible.builtin.uri, %d reps" % reps)
+        log("lifecycle: lifecycle of 20 organizations, capgo.cloud vs ansible.builtin.uri, %d reps" % reps)
         emulator = self.emulator(seed_single(), "lifecycle")
 
         def measure(kind):
             result = measured_run(self.bench, emulator, "lifecycle_%s.yml" % kind, reset=True)
             records, entries = result["records"], result["entries"]
             require(not any(r["status"] == "failed" for r in records) and not any(e["status"] >= 400 for e in entries),
-                    "section 2: %s lifecycle had a failure" % kind)
+                    "%s lifecycle had a failure" % kind)
             phases = {}
             for phase in PHASES:
                 mine = [r for r in records if phase_of(r["task"]) == phase]
@@ -50,7 +50,7 @@ class Lifecycle(Scenario):
                 }
             for phase, count in requests_per_window(records, entries, phase_of, PHASES).items():
                 phases.setdefault(phase, {})["requests"] = count
-            require(kind != "capgo" or not phases["rerun"]["changed"], "section 2: the capgo.cloud re-run phase reported changes")
+            require(kind != "capgo" or not phases["rerun"]["changed"], "the capgo.cloud re-run phase reported changes")
             return {
                 "wall_s": result["wall"], "cpu_s": result["cpu"],
                 "tasks_s": sum(r["seconds"] for r in records),

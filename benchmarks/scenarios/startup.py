@@ -51,7 +51,7 @@ class Startup(Scenario):
 
     def run(self):
         reps = self.args.reps
-        log("section 4: start-up cost (python -X importtime of the AnsiballZ wrappers), %d reps" % reps)
+        log("startup: start-up cost (python -X importtime of the AnsiballZ wrappers), %d reps" % reps)
         emulator = self.emulator(seed_single(), "startup")
         wrappers = dict((name, Wrapper(self.bench, emulator, module, args)) for name, module, args in MODULES)
         plain = dict((name, []) for name in wrappers)

@@ -25,7 +25,7 @@ class TaskCost(Scenario):
 
     def run(self):
         reps, n = self.args.reps, self.args.tasks
-        log("section 1: per-task cost, %d x %d tasks of ping and of capgo_organization (no-op by org_id)" % (reps, n))
+        log("task_cost: per-task cost, %d x %d tasks of ping and of capgo_organization (no-op by org_id)" % (reps, n))
         emulator = self.emulator(seed_single(), "task")
         runs = {"ping": [], "capgo": []}
         empty = []
@@ -38,7 +38,7 @@ class TaskCost(Scenario):
                 result = measured_run(self.bench, emulator, "task_%s.yml" % kind, {"bench_n": n})
                 per_item = item_times(result["records"])
                 require(len(result["records"]) == n,
-                        "section 1: expected %d results from %s, got %d" % (n, kind, len(result["records"])))
+                        "expected %d results from %s, got %d" % (n, kind, len(result["records"])))
                 runs[kind].append({"wall_s": result["wall"], "cpu_s": result["cpu"], "ms_per_task": median(per_item),
                                    "playbook_ms_per_task": (result["wall"] - empty[-1]["wall_s"]) * 1000 / n,
                                    "cpu_ms_per_task": (result["cpu"] - empty[-1]["cpu_s"]) * 1000 / n,
@@ -48,7 +48,7 @@ class TaskCost(Scenario):
                     conns_per_task.append(result["connections"] / n)
                     statuses.update(e["status"] for e in result["entries"])
                     require(not any(r["changed"] for r in result["records"]),
-                            "section 1: a no-op capgo_organization task reported a change")
+                            "a no-op capgo_organization task reported a change")
             log("  rep %d: ping %.0f ms/task, capgo_organization %.0f ms/task" % (
                 rep + 1, runs["ping"][-1]["ms_per_task"], runs["capgo"][-1]["ms_per_task"]))
         ping_ms = median([r["ms_per_task"] for r in runs["ping"]])
