@@ -120,34 +120,34 @@ class InfoScaling(Scenario):
         }
 
     @classmethod
-    def targets(cls, s3):
-        return [("Linear scaling up to %d organizations" % s3["sizes"][-1],
+    def targets(cls, result):
+        return [("Linear scaling up to %d organizations" % result["sizes"][-1],
                  "CPU/page slope x%s, RSS/org slope x%s, requests exact: %s" % (
-                     s3["cpu_slope_growth"], s3["rss_slope_growth"], s3["requests_exact"]), s3["target_met"])]
+                     result["cpu_slope_growth"], result["rss_slope_growth"], result["requests_exact"]), result["target_met"])]
 
     @classmethod
-    def report(cls, s3):
+    def report(cls, result):
         lines = [
             "The module's AnsiballZ wrapper run directly (time, CPU and peak RSS of the module process from `wait4`),",
             "against an emulator seeded with `bulk_orgs`; %d runs per size. \"raw walk\" is the same pages fetched by a"
-            % s3["reps"],
+            % result["reps"],
             "bare keep-alive http.client: the emulator's own share of the wall time.",
             "",
             "| organizations | wall ms | CPU ms | peak RSS MB | requests (expected) | connections | raw walk ms | wall - raw walk ms |",
             "|---|---|---|---|---|---|---|---|",
         ]
-        for size in s3["sizes"]:
+        for size in result["sizes"]:
             # results.json has string keys; a fresh run has int keys.
-            f = s3["figures"][size] if size in s3["figures"] else s3["figures"][str(size)]
+            f = result["figures"][size] if size in result["figures"] else result["figures"][str(size)]
             lines.append("| %d | %.0f | %.0f | %.1f | %g (%d) | %g | %.0f | %.0f |" % (
                 size, f["wall_ms"], f["cpu_ms"], f["maxrss_mb"], f["requests"], f["expected_requests"],
                 f["connections"], f["raw_page_walk_ms"], f["wall_minus_raw_walk_ms"]))
-        spans = list(s3["slopes"]["rss_kb_per_org"])
+        spans = list(result["slopes"]["rss_kb_per_org"])
         lines += ["", "| slope | %s |" % " | ".join(spans), "|---|" + "---|" * len(spans)]
         for key, label in (("cpu_ms_per_page", "module CPU ms per page"), ("wall_ms_per_page", "wall ms per page"),
                            ("module_wall_ms_per_page_without_server", "wall - raw walk, ms per page"),
                            ("server_ms_per_page", "emulator (raw walk) ms per page"),
                            ("rss_kb_per_org", "peak RSS KB per organization")):
-            lines.append("| %s | %s |" % (label, " | ".join("%s" % s3["slopes"][key].get(span, "") for span in spans)))
-        lines += ["", "- %s -> %s" % (s3["target"], yes(s3["target_met"])), ""]
+            lines.append("| %s | %s |" % (label, " | ".join("%s" % result["slopes"][key].get(span, "") for span in spans)))
+        lines += ["", "- %s -> %s" % (result["target"], yes(result["target_met"])), ""]
         return lines

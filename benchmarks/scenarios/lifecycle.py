@@ -96,25 +96,25 @@ class Lifecycle(Scenario):
         }
 
     @classmethod
-    def targets(cls, s2):
+    def targets(cls, result):
         return [("Lifecycle at most %.1fx of the uri version" % TARGET_LIFECYCLE_RATIO,
-                 "%.2fx wall (CPU %.2fx)" % (s2["wall_ratio"], s2["cpu_ratio"]), s2["target_met"])]
+                 "%.2fx wall (CPU %.2fx)" % (result["wall_ratio"], result["cpu_ratio"]), result["target_met"])]
 
     @classmethod
-    def report(cls, s2):
-        c, u = s2["capgo"], s2["uri"]
+    def report(cls, result):
+        c, u = result["capgo"], result["uri"]
         lines = [
             "`lifecycle_capgo.yml` (one capgo_organization task per phase, by name) vs `lifecycle_uri.yml` (per phase:",
             "one list request, then POST / PUT / DELETE only where needed). Emulator reset before each run; %d runs each."
-            % s2["reps"],
+            % result["reps"],
             "",
             "| | capgo.cloud | uri | capgo / uri |",
             "|---|---|---|---|",
             "| playbook wall time (s) | %.2f | %.2f | **%.2f** (median of the per-run ratios) |" % (
-                c["wall_s"], u["wall_s"], s2["wall_ratio"]),
-            "| sum of task times (s) | %.2f | %.2f | %.2f |" % (c["tasks_s"], u["tasks_s"], s2["tasks_ratio"]),
+                c["wall_s"], u["wall_s"], result["wall_ratio"]),
+            "| sum of task times (s) | %.2f | %.2f | %.2f |" % (c["tasks_s"], u["tasks_s"], result["tasks_ratio"]),
             "| CPU, whole process tree (s) | %.2f | %.2f | %.2f |" % (c["cpu_s"], u["cpu_s"], c["cpu_s"] / u["cpu_s"]),
-            "| API requests | %g | %g | %.2f |" % (c["requests"], u["requests"], s2["request_ratio"]),
+            "| API requests | %g | %g | %.2f |" % (c["requests"], u["requests"], result["request_ratio"]),
             "| TCP connections | %g | %g | |" % (c["connections"], u["connections"]),
             "| requests by method | %s | %s | |" % (c["requests_by_method"], u["requests_by_method"]),
             "",
@@ -126,5 +126,5 @@ class Lifecycle(Scenario):
             lines.append("| %s | %.2f | %g | %g | %.2f | %g | %g |" % (
                 phase, cp["seconds"], cp["module_runs"], cp["requests"], up["seconds"], up["module_runs"], up["requests"]))
         lines += ["", "- wall-time ratio per run: %s -> %s" % (
-            ", ".join("%.2f" % r for r in s2["wall_ratio_per_rep"]), yes(s2["target_met"])), ""]
+            ", ".join("%.2f" % r for r in result["wall_ratio_per_rep"]), yes(result["target_met"])), ""]
         return lines

@@ -98,25 +98,25 @@ class Startup(Scenario):
         return result
 
     @classmethod
-    def report(cls, s4):
+    def report(cls, result):
         lines = [
             "Each AnsiballZ wrapper run directly, %d times plain and %d times under `python -X importtime`"
-            % (s4["reps"], s4["reps"]),
+            % (result["reps"], result["reps"]),
             "(import figures are self times summed; requests = cumulative time of `import requests`;",
             "own = self time of the collection's modules, compiled from the AnsiballZ zip on every run).",
-            "`python -c pass` takes %.0f ms here." % s4["python_startup_ms"],
+            "`python -c pass` takes %.0f ms here." % result["python_startup_ms"],
             "",
             "| module | process wall ms | vs ping | CPU ms | peak RSS MB | wrapper KB | imports ms | basic ms"
             " | requests ms | own module_utils ms |",
             "|---|---|---|---|---|---|---|---|---|---|",
         ]
-        for name, e in s4["modules"].items():
+        for name, e in result["modules"].items():
             lines.append("| %s | %.0f | %s | %.0f | %.1f | %.0f | %.0f | %.0f | %.0f | %.1f |" % (
                 name, e["process_wall_ms"], e.get("process_ratio_to_ping", "1"), e["process_cpu_ms"], e["process_maxrss_mb"],
                 e["wrapper_kb"], e["imports_total_ms"], e["basic_ms"], e["requests_ms"], e["own_module_utils_ms"]))
         lines.append("")
         for name in ("capgo_organization", "capgo_organization_info"):
-            e = s4["modules"][name]
+            e = result["modules"][name]
             lines.append("- %s: own module_utils %s; heavy imports beyond ping's: %s; slowest other imports beyond ping's: %s" % (
                 name, ", ".join("%s %.1f ms" % (k, v) for k, v in e["own_by_module_ms"].items()),
                 ", ".join(e["heavy_imports"]) or "none",

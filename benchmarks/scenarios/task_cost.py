@@ -85,36 +85,36 @@ class TaskCost(Scenario):
         }
 
     @classmethod
-    def targets(cls, s1):
+    def targets(cls, result):
         return [("Task within %.1fx of ping plus its requests" % TARGET_TASK_RATIO,
-                 "ratio %.2f: %.0f ms vs limit %.0f ms" % (s1["ratio"], s1["ratio"] * s1["ping_ms_per_task"], s1["target_ms"]),
-                 s1["target_met"])]
+                 "ratio %.2f: %.0f ms vs limit %.0f ms" % (result["ratio"], result["ratio"] * result["ping_ms_per_task"], result["target_ms"]),
+                 result["target_met"])]
 
     @classmethod
-    def report(cls, s1):
+    def report(cls, result):
         return [
             "`task_ping.yml` and `task_capgo.yml`: %d loop items each, %d runs each (interleaved). Per-task time is the"
-            % (s1["tasks_per_run"], s1["reps"]),
+            % (result["tasks_per_run"], result["reps"]),
             "time between consecutive item results (callback `callback_plugins/bench_timing.py`), first item dropped;",
             "median over items, then over runs. Requests and connections from the emulator's log.",
             "",
             "Cross-checks: playbook wall time minus that of the same playbook with no item (%.2f s), per task;"
-            % s1["empty_playbook_wall_s"],
+            % result["empty_playbook_wall_s"],
             "and CPU time of the whole ansible-playbook process tree (from `wait4`) minus the empty playbook's, per task.",
             "",
             "| | ms / task (item results) | ms / task (playbook) | CPU ms / task | requests / task | TCP connections / task |",
             "|---|---|---|---|---|---|",
             "| ansible.builtin.ping | %.0f | %.0f | %.0f | 0 | 0 |" % (
-                s1["ping_ms_per_task"], s1["ping_playbook_ms_per_task"], s1["ping_cpu_ms_per_task"]),
+                result["ping_ms_per_task"], result["ping_playbook_ms_per_task"], result["ping_cpu_ms_per_task"]),
             "| capgo.cloud.capgo_organization | %.0f | %.0f | %.0f | %g | %g |" % (
-                s1["capgo_ms_per_task"], s1["capgo_playbook_ms_per_task"], s1["capgo_cpu_ms_per_task"],
-                s1["requests_per_task"], s1["connections_per_task"]),
+                result["capgo_ms_per_task"], result["capgo_playbook_ms_per_task"], result["capgo_cpu_ms_per_task"],
+                result["requests_per_task"], result["connections_per_task"]),
             "| ratio capgo / ping | **%.2f** (median of the per-run ratios) | %.2f | %.2f | | |" % (
-                s1["ratio"], s1["playbook_ratio"], s1["cpu_ratio"]),
+                result["ratio"], result["playbook_ratio"], result["cpu_ratio"]),
             "",
-            "- ratio capgo / ping of the item times, per run: %s" % ", ".join("%.2f" % r for r in s1["ratio_per_rep"]),
+            "- ratio capgo / ping of the item times, per run: %s" % ", ".join("%.2f" % r for r in result["ratio_per_rep"]),
             "- one API request from a bare http.client: %.2f ms on a fresh connection, %.2f ms keep-alive" % (
-                s1["raw_request_ms_fresh_connection"], s1["raw_request_ms_keepalive"]),
-            "- limit (%s): %.0f ms -> %s" % (s1["target"], s1["target_ms"], yes(s1["target_met"])),
+                result["raw_request_ms_fresh_connection"], result["raw_request_ms_keepalive"]),
+            "- limit (%s): %.0f ms -> %s" % (result["target"], result["target_ms"], yes(result["target_met"])),
             "",
         ]
