@@ -142,7 +142,9 @@ class InfoScaling(Scenario):
             lines.append("| %d | %.0f | %.0f | %.1f | %g (%d) | %g | %.0f | %.0f |" % (
                 size, f["wall_ms"], f["cpu_ms"], f["maxrss_mb"], f["requests"], f["expected_requests"],
                 f["connections"], f["raw_page_walk_ms"], f["wall_minus_raw_walk_ms"]))
-        spans = list(result["slopes"]["rss_kb_per_org"])
+        # From the sizes, not the dict's order: results.json sorts its keys.
+        sizes = result["sizes"]
+        spans = ["%d-%d" % span for span in list(zip(sizes, sizes[1:])) + [(sizes[0], sizes[-1])]]
         lines += ["", "| slope | %s |" % " | ".join(spans), "|---|" + "---|" * len(spans)]
         for key, label in (("cpu_ms_per_page", "module CPU ms per page"), ("wall_ms_per_page", "wall ms per page"),
                            ("module_wall_ms_per_page_without_server", "wall - raw walk, ms per page"),

@@ -21,6 +21,12 @@ def phase_of(task_name):
     return head if head in PHASES else None
 
 
+def in_method_order(counts):
+    """{"GET": n, "POST": n, ...} in CRUD order, whatever order results.json (sorted keys) gave."""
+    order = ("GET", "POST", "PUT", "DELETE")
+    return dict(sorted(counts.items(), key=lambda item: (order.index(item[0]) if item[0] in order else len(order), item[0])))
+
+
 class Lifecycle(Scenario):
     name = "lifecycle"
     title = "Lifecycle of 20 organizations: capgo.cloud vs ansible.builtin.uri"
@@ -116,7 +122,7 @@ class Lifecycle(Scenario):
             "| CPU, whole process tree (s) | %.2f | %.2f | %.2f |" % (c["cpu_s"], u["cpu_s"], c["cpu_s"] / u["cpu_s"]),
             "| API requests | %g | %g | %.2f |" % (c["requests"], u["requests"], result["request_ratio"]),
             "| TCP connections | %g | %g | |" % (c["connections"], u["connections"]),
-            "| requests by method | %s | %s | |" % (c["requests_by_method"], u["requests_by_method"]),
+            "| requests by method | %s | %s | |" % (in_method_order(c["requests_by_method"]), in_method_order(u["requests_by_method"])),
             "",
             "| phase | capgo.cloud s | capgo.cloud module runs | capgo.cloud requests | uri s | uri module runs | uri requests |",
             "|---|---|---|---|---|---|---|",
