@@ -5,7 +5,7 @@
 
 render() writes the parts every run has (machine, how to reproduce, the Targets table of
 all scenarios, notes) and puts each scenario's section, from Scenario.report(), under a
-numbered heading. The Markdown helpers here are the ones scenarios use for their rows.
+numbered heading. table() and yes() here format the rows of every section.
 """
 
 from __future__ import annotations

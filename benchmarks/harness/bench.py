@@ -24,7 +24,7 @@ from harness.common import ADMIN_KEY, BENCH, PLAYBOOKS, BenchError
 
 
 class Bench:
-    """Paths, environment and process helpers shared by every scenario."""
+    """Paths, the child environment and playbook runs, shared by every scenario."""
 
     def __init__(self, args):
         self.args = args
