@@ -76,6 +76,10 @@ options:
       - Logo of the organization, as a path in Capgo's C(images) storage bucket (for example
         V(org/<org id>/logo/logo.png)), or an external URL.
       - A Capgo storage URL (public or signed) is reduced to its path, as the server does.
+      - Compared, predicted and returned as the path the server answers with, which it normalises once more when
+        it reads it, so V(/images/org/a/logo.png) is V(org/a/logo.png) and V(images/images/b.png) is V(b.png).
+        The module sends that path; it names the same storage object.
+      - V("") clears the logo.
       - Creating an organization with a logo takes one extra request, because the create call cannot carry it.
     type: str
   enforcing_2fa:
