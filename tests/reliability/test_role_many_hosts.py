@@ -27,6 +27,7 @@ PLAY = """
           - name: Acme Web
 """
 
+
 def seed(key):
     return {
         "users": [{"email": "admin@example.com"}, {"email": "lead@acme.example"}, {"email": "dev@acme.example"}],
@@ -34,6 +35,7 @@ def seed(key):
         "keys": [{"name": "admin", "key": key, "owner": "admin@example.com", "org_create": True,
                   "roles": {"Default organization": "org_super_admin"}}],
     }
+
 
 def test_role_on_ten_hosts_with_ten_forks_creates_each_organization_once(emulator_factory, run_playbook):
     # 200 ms per request: without run_once, every host's lookup would see no organization and POST one.
