@@ -309,6 +309,22 @@ def test_lost_post_answer_adopts_the_created_org_instead_of_creating_twice():
     assert 'not created a second time' in service.warnings[0]
 
 
+def test_lost_post_answer_with_several_matches_fails_and_adopts_none():
+    # The lost POST went through, and another organization of that name appeared meanwhile.
+    def two_now(client):
+        client._create({'name': 'Acme'})
+        client._create({'name': '<b>Acme</b>'})
+    lost = CapgoTransportError('connection reset', maybe_processed=True)
+    client = FakeClient(fail={'POST': [(lost, two_now)]})
+    service = OrganizationService(client)
+    with pytest.raises(OrganizationError) as info:
+        ensure_organization(service, params(name='Acme'), False)
+    message = str(info.value)
+    assert '2 organizations' in message and 'new-1, new-2' in message and 'org_id' in message
+    assert [c[0] for c in client.calls] == ['GET', 'POST', 'GET'] and len(client.orgs) == 2
+    assert service.warnings == []
+
+
 def test_post_503_that_created_nothing_is_sent_again_after_a_lookup():
     unavailable = CapgoApiError(503, 'service_unavailable', 'down')
     client = FakeClient(fail={'POST': [unavailable, None]})
@@ -454,6 +470,25 @@ def test_lockout_settings_need_acknowledgement(setting):
     assert [c[0] for c in client.calls] == ['GET', 'PUT'] and client.orgs[0][setting] is False
     changed, dummy, org = run(client, org_id='a', acknowledge_lockout=True, **{setting: True})
     assert changed and org[setting] is True
+
+
+@pytest.mark.parametrize('setting', ['enforce_hashed_api_keys', 'require_apikey_expiration'])
+def test_lockout_settings_on_create_need_acknowledgement_before_any_write(setting):
+    client = FakeClient()
+    with pytest.raises(OrganizationError, match='acknowledge_lockout'):
+        run(client, name='Acme', **{setting: True})
+    assert client.calls == [('GET', None)] and client.orgs == []
+    changed, dummy, org = run(client, name='Acme', acknowledge_lockout=True, **{setting: True})
+    assert changed and org[setting] is True and [o['name'] for o in client.orgs] == ['Acme']
+
+
+def test_enforcing_2fa_on_create_names_the_lockout_first_and_then_the_server_refusal():
+    client = FakeClient()
+    with pytest.raises(OrganizationError, match='acknowledge_lockout'):
+        run(client, name='Acme', enforcing_2fa=True)
+    with pytest.raises(OrganizationError, match='cannot be set with an API key'):
+        run(client, name='Acme', enforcing_2fa=True, acknowledge_lockout=True)
+    assert client.calls == [('GET', None), ('GET', None)] and client.orgs == []
 
 
 def test_lockout_setting_already_on_needs_no_acknowledgement():
