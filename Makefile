@@ -17,6 +17,7 @@ MAKEFLAGS += --no-print-directory
 ROOT      := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 VENV      := .venv
 VENV_OLD  := .venv-oldest
+VENV_MUT  := .venv-mutation
 PY_NEW    := 3.12
 PY_OLD    := 3.11
 COPY      := .build/ansible_collections/capgo/cloud
@@ -31,7 +32,7 @@ PIP_QUIET := 2>&1 | { grep --line-buffered -v 'is ignored: it is neither a file 
 # Extra ansible-test arguments, e.g. make test-sanity ANSIBLE_TEST_ARGS="--test pep8"
 ANSIBLE_TEST_ARGS ?=
 # Where ruff looks (Python outside plugins/ and tests/unit/, which sanity covers).
-RUFF_PATHS := $(wildcard tests/emulator tests/utils tests/reliability tests/examples benchmarks hacking)
+RUFF_PATHS := $(wildcard tests/emulator tests/mutation tests/utils tests/reliability tests/examples benchmarks hacking)
 # ansible-lint targets (skipped while they do not exist yet).
 LINT_PATHS := $(wildcard examples roles tests/integration/targets)
 
@@ -43,7 +44,8 @@ TEST_PARTS := test-lint test-unit test-emulator test-sanity test-integration tes
 
 .PHONY: help venv venv-oldest copy get-pip demo bench docs test $(TEST_PARTS) \
         test-unit-new test-unit-old test-sanity-new test-sanity-old \
-        test-integration-new test-integration-old test-reliability test-examples test-docs test-build clean
+        test-integration-new test-integration-old test-reliability test-examples test-docs test-build clean \
+        mutation venv-mutation
 
 help:
 	@echo "make demo              run examples/demo.yml against the local emulator"
@@ -55,11 +57,13 @@ help:
 	@echo "make test-integration  ansible-test integration against the emulator (both cores)"
 	@echo "make test-reliability  faults, load, secrets, TLS, bad input, property-based (real playbooks)"
 	@echo "make test-examples     every example of the docs and the modules, run against the emulator"
+	@echo "make mutation          mutation score of module_utils and plugin_utils (not part of make test)"
 	@echo "make bench | docs | venv | venv-oldest | copy | clean"
 
 # ---------------------------------------------------------------- virtual environments
 venv: $(VENV)/.installed
 venv-oldest: $(VENV_OLD)/.installed
+venv-mutation: $(VENV_MUT)/.installed
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@py="$(PYTHON_NEW)"; test -n "$$py" || { echo "no Python $(PY_NEW) found" >&2; exit 1; }; \
@@ -71,6 +75,12 @@ $(VENV_OLD)/.installed: requirements.txt requirements-oldest.txt
 	@py="$(PYTHON_OLD)"; test -n "$$py" || { echo "no Python $(PY_OLD) found" >&2; exit 1; }; \
 	  test -x $(VENV_OLD)/bin/python || { echo "creating $(VENV_OLD) with $$py"; "$$py" -m venv $(VENV_OLD); }
 	$(VENV_OLD)/bin/python -m pip install $(PIP_FLAGS) -r requirements-oldest.txt $(PIP_QUIET)
+	@touch $@
+
+$(VENV_MUT)/.installed: requirements.txt requirements-mutation.txt
+	@py="$(PYTHON_NEW)"; test -n "$$py" || { echo "no Python $(PY_NEW) found" >&2; exit 1; }; \
+	  test -x $(VENV_MUT)/bin/python || { echo "creating $(VENV_MUT) with $$py"; "$$py" -m venv $(VENV_MUT); }
+	$(VENV_MUT)/bin/python -m pip install $(PIP_FLAGS) -r requirements-mutation.txt $(PIP_QUIET)
 	@touch $@
 
 # ------------------------------------------------------- collection copy for ansible-test
@@ -153,6 +163,13 @@ test-build: venv
 	@if [ -f hacking/test-build.sh ]; then set -x; VENV=$(VENV) bash hacking/test-build.sh; \
 	else echo "test-build: hacking/test-build.sh not written yet (release work); not part of make test"; fi
 
+# Mutation testing of plugins/module_utils and plugins/plugin_utils against the unit tests (mutmut,
+# in .build/mutation); writes tests/MUTATION.md. Not part of `make test`: it takes minutes.
+# MUTATION_ARGS, e.g. --max-children 4, or --report-only to rewrite the summary from the last run.
+MUTATION_ARGS ?=
+mutation: venv-mutation copy
+	timeout 2400 $(VENV_MUT)/bin/python tests/mutation/run.py $(MUTATION_ARGS)
+
 # ------------------------------------------------------------------------ demo, bench, docs
 demo: venv copy
 	@test -f examples/demo.yml || { echo "ERROR: examples/demo.yml is missing" >&2; exit 1; }
@@ -171,5 +188,5 @@ docs: venv
 	else echo "make docs: hacking/make-docs.sh not written yet (docs work)" >&2; exit 1; fi
 
 clean:
-	rm -rf $(VENV) $(VENV_OLD) .build tests/output .pytest_cache .hypothesis .ruff_cache
+	rm -rf $(VENV) $(VENV_OLD) $(VENV_MUT) .build tests/output .pytest_cache .hypothesis .ruff_cache
 	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +

@@ -1,0 +1,217 @@
+"""make mutation: mutmut over plugins/module_utils and plugins/plugin_utils against the unit tests.
+
+Runs in its own venv (requirements-mutation.txt), on a copy of the collection under
+.build/mutation/ansible_collections/capgo/cloud (the unit tests import the collection as
+ansible_collections.capgo.cloud, so the copy keeps that layout), always from scratch, and
+writes tests/MUTATION.md: the score and every mutant that no test kills.
+
+Survivors listed in tests/mutation/equivalent.yml (matched by function and changed
+lines, not by mutant number, which shifts with every edit) are equivalent mutants: no
+test can kill them. The score counts them out and says so.
+
+Not mutated: string literals that contain a space. They are prose (messages and
+warnings); the tests check the parts of a message that carry information (option names,
+ids, status and code), not its wording. Every other literal (field names, methods,
+codes, URLs) is mutated.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+COPY = ROOT / '.build' / 'ansible_collections' / 'capgo' / 'cloud'
+WORK = ROOT / '.build' / 'mutation'
+COLLECTION = Path('ansible_collections/capgo/cloud')
+MUTATED = ['plugins/module_utils', 'plugins/plugin_utils']
+# What the unit tests read besides the code: the other plugins, meta/runtime.yml, galaxy.yml.
+COPIED = ['plugins', 'meta', 'galaxy.yml', 'tests/unit', 'tests/config.yml']
+EQUIVALENT = ROOT / 'tests' / 'mutation' / 'equivalent.yml'
+REPORT = ROOT / 'tests' / 'MUTATION.md'
+PREFIX = 'ansible_collections.capgo.cloud.plugins.'
+
+SETUP_CFG = """[mutmut]
+source_paths =
+%s
+also_copy =
+    ansible_collections/
+pytest_add_cli_args_test_selection =
+    %s/tests/unit/
+pytest_add_cli_args =
+    -p
+    no:cacheprovider
+""" % ('\n'.join('    %s/%s/' % (COLLECTION, path) for path in MUTATED), COLLECTION)
+
+
+def prepare():
+    if not COPY.is_dir():
+        sys.exit('%s is missing: run make copy first' % COPY)
+    shutil.rmtree(WORK, ignore_errors=True)
+    target = WORK / COLLECTION
+    for item in COPIED:
+        source = COPY / item
+        if source.is_dir():
+            shutil.copytree(source, target / item)
+        elif source.exists():
+            (target / item).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / item)
+    (WORK / 'setup.cfg').write_text(SETUP_CFG)
+
+
+def mutmut_run(max_children):
+    """Inside WORK: mutmut run, with prose string literals left alone (see the module docstring)."""
+    from mutmut.mutation import mutators
+
+    original = mutators.operator_string
+
+    def operator_string(node):
+        if ' ' in getattr(node, 'value', ''):
+            return iter(())
+        return original(node)
+
+    mutators.operator_string = operator_string
+    mutators.mutation_operators[:] = [(kind, operator_string if op is original else op)
+                                      for kind, op in mutators.mutation_operators]
+    from mutmut.__main__ import cli
+    cli(['run', '--max-children', str(max_children)], standalone_mode=False)
+
+
+def short_name(key):
+    """ansible_collections.capgo.cloud.plugins.module_utils.organization.xǁOrganizationServiceǁget__mutmut_3
+    -> ('module_utils/organization.py', 'OrganizationService.get', 3)"""
+    module, dummy, rest = key[len(PREFIX):].rpartition('.')
+    function, dummy, number = rest.rpartition('__mutmut_')
+    function = function[2:] if function.startswith('x_') else function[1:]
+    return module.replace('.', '/') + '.py', function.strip('ǁ').replace('ǁ', '.'), int(number)
+
+
+def changed_lines(diff):
+    before = [line[1:].strip() for line in diff.splitlines() if line.startswith('-') and not line.startswith('---')]
+    after = [line[1:].strip() for line in diff.splitlines() if line.startswith('+') and not line.startswith('+++')]
+    return ' / '.join(before), ' / '.join(after)
+
+
+def collect():
+    """Every mutant: (file, function, number, status, before, after), read from mutmut's own records."""
+    os.chdir(WORK)
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+    from mutmut.stats import status_by_exit_code
+
+    mutants = []
+    for meta in sorted((WORK / 'mutants').rglob('*.py.meta')):
+        source = meta.with_suffix('').relative_to(WORK / 'mutants')
+        for key, code in json.loads(meta.read_text())['exit_code_by_key'].items():
+            status = status_by_exit_code[code]
+            path, function, number = short_name(key)
+            before = after = ''
+            if status != 'killed':
+                before, after = changed_lines(get_diff_for_mutant(key, path=source))
+            mutants.append(dict(file=path, function=function, number=number, status=status,
+                                before=before, after=after))
+    return mutants
+
+
+def classify(mutants):
+    equivalent = yaml.safe_load(EQUIVALENT.read_text()) or []
+    used = set()
+    for mutant in mutants:
+        if mutant['status'] == 'killed':
+            continue
+        for index, entry in enumerate(equivalent):
+            if (entry['file'], entry['function'], entry['before'], entry['after']) == (
+                    mutant['file'], mutant['function'], mutant['before'], mutant['after']):
+                mutant['equivalent'] = entry['reason']
+                used.add(index)
+                break
+    stale = [entry for index, entry in enumerate(equivalent) if index not in used]
+    return stale
+
+
+def score_line(label, rows):
+    total = len(rows)
+    equivalent = sum(1 for m in rows if m.get('equivalent'))
+    killed = sum(1 for m in rows if m['status'] == 'killed')
+    counted = total - equivalent
+    percent = 100.0 * killed / counted if counted else 100.0
+    return '| %s | %d | %d | %d | %d | %.1f%% |' % (label, total, equivalent, killed, counted - killed, percent)
+
+
+def report(mutants, stale, seconds, max_children):
+    import mutmut
+    lines = [
+        '# Mutation testing',
+        '',
+        'Written by `make mutation` (tests/mutation/run.py): mutmut %s mutates `plugins/module_utils/` and'
+        % mutmut.__version__,
+        '`plugins/plugin_utils/` one change at a time and runs the unit tests (`tests/unit/`) that reach the',
+        'changed function. A mutant is *killed* when a test fails. *Equivalent* mutants behave exactly like the',
+        'code (listed with the reason in `tests/mutation/equivalent.yml`) and are not counted. String literals',
+        'that contain a space (messages) are not mutated.',
+        '',
+        'Run time: %d s with %d workers on a 2-core machine shared with other work (times vary with load).'
+        % (seconds, max_children),
+        '',
+        '| scope | mutants | equivalent | killed | not killed | score (killed / non-equivalent) |',
+        '| --- | ---: | ---: | ---: | ---: | ---: |',
+        score_line('all', mutants),
+    ]
+    for top in MUTATED:
+        lines.append(score_line('`%s/`' % top[len('plugins/'):], [m for m in mutants if m['file'].startswith(top[len('plugins/'):])]))
+    for path in sorted(set(m['file'] for m in mutants)):
+        lines.append(score_line('`%s`' % path, [m for m in mutants if m['file'] == path]))
+
+    def table(rows):
+        out = ['| file | function | # | status | code | mutant |', '| --- | --- | ---: | --- | --- | --- |']
+        for m in rows:
+            out.append('| %s | %s | %d | %s | `%s` | `%s` |' % (
+                m['file'], m['function'], m['number'], m['status'],
+                m['before'].replace('|', '\\|'), m['after'].replace('|', '\\|')))
+        return out
+
+    surviving = [m for m in mutants if m['status'] != 'killed' and not m.get('equivalent')]
+    lines += ['', '## Not killed (%d)' % len(surviving), '']
+    lines += table(surviving) if surviving else ['None.']
+    equivalent = [m for m in mutants if m.get('equivalent')]
+    lines += ['', '## Equivalent (%d)' % len(equivalent), '',
+              '| file | function | mutant | why no test can kill it |', '| --- | --- | --- | --- |']
+    for m in equivalent:
+        lines.append('| %s | %s | `%s` -> `%s` | %s |' % (
+            m['file'], m['function'], m['before'].replace('|', '\\|'), m['after'].replace('|', '\\|'),
+            m['equivalent']))
+    if stale:
+        lines += ['', '## Entries of equivalent.yml that matched no survivor (%d)' % len(stale), '']
+        lines += ['- %s %s: `%s` -> `%s`' % (e['file'], e['function'], e['before'], e['after']) for e in stale]
+    REPORT.write_text('\n'.join(lines) + '\n')
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--max-children', type=int, default=os.cpu_count() or 2)
+    parser.add_argument('--mutmut-run', action='store_true', help=argparse.SUPPRESS)
+    parser.add_argument('--report-only', action='store_true', help='rewrite tests/MUTATION.md from the last run')
+    args = parser.parse_args()
+    if args.mutmut_run:
+        return mutmut_run(args.max_children)
+    started = time.time()
+    if not args.report_only:
+        prepare()
+        subprocess.run([sys.executable, __file__, '--mutmut-run', '--max-children', str(args.max_children)],
+                       cwd=WORK, check=True)
+    mutants = collect()
+    stale = classify(mutants)
+    report(mutants, stale, time.time() - started, args.max_children)
+    counted = [m for m in mutants if not m.get('equivalent')]
+    killed = sum(1 for m in counted if m['status'] == 'killed')
+    print('mutation score: %d of %d non-equivalent mutants killed (%.1f%%); summary in %s'
+          % (killed, len(counted), 100.0 * killed / max(1, len(counted)), REPORT.relative_to(ROOT)))
+
+
+if __name__ == '__main__':
+    main()
