@@ -165,8 +165,8 @@ def normalize_website(value):
     if '?' in remainder:
         remainder, query = remainder.split('?', 1)
         query = '?' + _percent_encode(query, safe="!$&()*+,-./:;=?@_~[]\\^`{}|")
-    path = remainder or '/'
-    path = _remove_dot_segments(_percent_encode(path, safe="!$&'()*+,-./:;=@_~[]^|"))
+    # An empty path comes back from _remove_dot_segments as '/'.
+    path = _remove_dot_segments(_percent_encode(remainder, safe="!$&'()*+,-./:;=@_~[]^|"))
     return '%s://%s%s%s%s%s' % (scheme, host, ':' + port if port else '', path, query, fragment)
 
 

@@ -15,7 +15,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError, CapgoTransportError
+from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError, CapgoClient, CapgoTransportError
 from ansible_collections.capgo.cloud.plugins.module_utils.security import SETTINGS_DEFAULTS
 from ansible_collections.capgo.cloud.plugins.module_utils.organization import (
     ORG_FIELDS,
@@ -29,6 +29,8 @@ from ansible_collections.capgo.cloud.plugins.module_utils.organization import (
     organization_view,
 )
 
+# Rows per page of GET /organization on the real server (fetchLimit in supabase/functions/_backend/utils/utils.ts).
+SERVER_PAGE_SIZE = 50
 SIGNED = 'https://sb.capgo.app/storage/v1/object/sign/images/%s?token=t%d'
 
 
@@ -47,10 +49,9 @@ class FakeClient:
 
     retries = 2
 
-    def __init__(self, orgs=(), page_size=50, fail=None):
+    def __init__(self, orgs=(), fail=None):
         self.orgs = [dict(org) for org in orgs]
         self.calls = []
-        self.page_size = page_size
         self.fail = fail or {}
         self.counter = 0
         self.signs = 0
@@ -85,7 +86,7 @@ class FakeClient:
                     raise CapgoApiError(400, 'invalid_org_id', "You can't access this organization")
                 return self._row(org)
             page = (body or {}).get('page', 0)
-            return [self._row(o) for o in self.orgs[page * self.page_size:(page + 1) * self.page_size]]
+            return [self._row(o) for o in self.orgs[page * SERVER_PAGE_SIZE:(page + 1) * SERVER_PAGE_SIZE]]
         if method == 'POST':
             return {'id': self._create(body)}
         if method == 'PUT':
@@ -114,14 +115,8 @@ class FakeClient:
                                  website=body.get('website')))
         return new_id
 
-    def paginate(self, action=None):
-        rows, page = [], 0
-        while True:
-            chunk = self.request('GET', body={'page': page} if page else None)
-            rows.extend(chunk)
-            if len(chunk) < self.page_size:
-                return rows
-            page += 1
+    # Listing goes through the product's own paging loop; this fake only serves raw pages.
+    paginate = CapgoClient.paginate
 
 
 def org_row(org_id, name, email='owner@example.com', website=None, logo=None, **settings):
@@ -388,8 +383,9 @@ def test_info_by_id_found_and_not_found():
 def test_info_lists_all_pages_and_filters_by_name():
     client = FakeClient(many(120) + [org_row('x', 'Org 007')])
     service = OrganizationService(client)
-    assert len(list_organizations(service)) == 121
+    assert [o['id'] for o in list_organizations(service)] == ['id-%03d' % i for i in range(120)] + ['x']
     assert [o['id'] for o in list_organizations(service, name='Org 007')] == ['id-007', 'x']
+    assert client.calls == [('GET', None), ('GET', 1), ('GET', 2)] * 2
 
 
 def test_other_errors_propagate_from_info():
