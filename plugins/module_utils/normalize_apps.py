@@ -20,9 +20,10 @@ import re
 
 from ansible_collections.capgo.cloud.plugins.module_utils.normalize import normalize_logo, strip_html
 
-# reverseDomainRegex, /^[a-z0-9]+(\.[\w-]+)+$/i. JavaScript's \w is ASCII only and its $ does not
-# match before a trailing newline, hence the explicit class and \Z.
-APP_ID_RE = re.compile(r'^[a-z0-9]+(\.[A-Za-z0-9_-]+)+\Z', re.IGNORECASE)
+# reverseDomainRegex, /^[a-z0-9]+(\.[\w-]+)+$/i. JavaScript's \w is ASCII only, its /i never folds a
+# non-ASCII letter (the Kelvin sign, the long s) onto an ASCII one, and its $ does not match before a
+# trailing newline: hence the explicit class, re.ASCII and \Z.
+APP_ID_RE = re.compile(r'^[a-z0-9]+(\.[A-Za-z0-9_-]+)+\Z', re.IGNORECASE | re.ASCII)
 
 # PUT /app/:id answers retention_to_big from this value on, retention_to_small below 0.
 RETENTION_MAX = 63113903
