@@ -168,8 +168,8 @@ def test_making_a_channel_public_names_the_channel_it_demotes():
 
 
 def test_check_mode_predicts_the_demotion():
-    client = fake(stored('production', cid=1, public=True), stored('beta', cid=3, public=True, ios=False,
-                                                                     android=False), stored('staging', cid=2))
+    beta = stored('beta', cid=3, public=True, ios=False, android=False)
+    client = fake(stored('production', cid=1, public=True), beta, stored('staging', cid=2))
     changed, dummy, channel, warnings = run(client, check_mode=True, name='staging', public=True)
     assert changed is True and channel['public'] is True and client.writes() == []
     assert len(warnings) == 1 and 'would be made public' in warnings[0] and 'beta, production' in warnings[0]
