@@ -286,25 +286,27 @@ def ensure_app(service, params, check_mode):
         raise AppError(str(exc))
     desired = desired_app(params)
     org_id, org_label = resolve_org(service.client, params, service.warn)
-    if org_label and org_id is None:
-        raise AppError('no organization named %s is visible to this API key; check the name (it must match '
-                       'exactly) or set org_id' % org_label)
+    no_such_org = ('no organization named %s is visible to this API key' % org_label) if org_label and not org_id else ''
 
     current = service.get(app_id)
-    if current is not None and org_id and current.get('owner_org') != org_id:
+    if current is not None and org_label and current.get('owner_org') != org_id:
         raise AppError(
-            'app %s belongs to organization %s, not to organization %s; app ids are unique across Capgo, and the '
+            'app %s belongs to organization %s, not to organization %s%s; app ids are unique across Capgo, and the '
             'module never moves, deletes or re-creates an app of another organization (transfer it in the Capgo '
             'console, or point the task at organization %s)'
-            % (app_id, current.get('owner_org'), org_label, current.get('owner_org')))
+            % (app_id, current.get('owner_org'), org_label, ' (%s)' % no_such_org if no_such_org else '',
+               current.get('owner_org')))
 
     if state == 'absent':
+        # Also when the organization is gone: its apps went with it.
         if current is None:
             return False, diff_of({}, {}, DIFF_FIELDS), {}
         if not check_mode:
             service.delete(app_id)
         return True, diff_of(current, {}, DIFF_FIELDS), {}
 
+    if no_such_org:
+        raise AppError('%s; check the name (it must match exactly) or set org_id' % no_such_org)
     if current is None:
         if not org_id:
             raise AppError('app %s does not exist, or this API key cannot read it; set org_id or org to create it'

@@ -71,6 +71,10 @@ class ChannelError(CapgoError):
     """A failure the module reports as is (message already user-facing)."""
 
 
+class AppNotReadable(ChannelError):
+    """The app does not exist, or the key may not read its channels: the server cannot tell which."""
+
+
 def desired_channel(params):
     """Validated values of the managed options the user set, by option name; before any request."""
     try:
@@ -149,7 +153,7 @@ class ChannelService(CapgoService):
     """Capgo channel operations over one client."""
 
     def _not_readable(self, app_id, exc):
-        return ChannelError(
+        return AppNotReadable(
             'app %s does not exist, or this API key cannot read its channels: that needs the app.read_channels right '
             '(org_admin or org_super_admin on its organization, or app_admin, app_developer, app_uploader or '
             'app_reader on the app) (%s)' % (app_id, exc))
@@ -234,7 +238,13 @@ def ensure_channel(service, params, check_mode):
         current = find(rows, name)
     else:
         rows = None
-        current = service.get(app_id, name)
+        try:
+            current = service.get(app_id, name)
+        except AppNotReadable:
+            if state != 'absent':
+                raise
+            # A deleted app has no channels left; a key that cannot read them has nothing it could delete.
+            current = None
 
     if state == 'absent':
         if current is None:

@@ -67,7 +67,8 @@ options:
     description:
       - Exact name of the organization that owns the app, as an alternative to O(org_id).
       - Looked up among the organizations the key can see (one request per 50 organizations); the task fails when
-        none or more than one has that name.
+        more than one has that name, and when none has it, except with O(state=absent) for an app that does not
+        exist either (deleting an organization deletes its apps).
     type: str
   icon:
     description:

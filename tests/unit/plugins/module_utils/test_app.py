@@ -208,15 +208,28 @@ def test_a_key_that_may_not_update_gets_the_right_named():
         run(client, name='Renamed')
 
 
-@pytest.mark.parametrize('orgs, message', [
-    ([], 'no organization named .Acme. is visible'),
-    ([{'id': 'a', 'name': 'Acme'}, {'id': 'b', 'name': 'Acme'}], 'more than one organization is named'),
+@pytest.mark.parametrize('orgs, message, requests', [
+    ([], 'no organization named .Acme. is visible', [GET_ORGS, GET_APP]),
+    ([{'id': 'a', 'name': 'Acme'}, {'id': 'b', 'name': 'Acme'}], 'more than one organization is named', [GET_ORGS]),
 ])
-def test_organization_names_must_match_exactly_one(orgs, message):
+def test_organization_names_must_match_exactly_one(orgs, message, requests):
     client = FakeCapgo(orgs=orgs)
     with pytest.raises((AppError, OrganizationError), match=message):
         run(client, name='Acme Shop', org='Acme')
-    assert client.summary() == [GET_ORGS]
+    assert client.summary() == requests and client.writes() == []
+
+
+def test_absent_in_an_organization_that_is_gone_is_no_change():
+    client = FakeCapgo(orgs=[])
+    assert run(client, org='Acme', state='absent')[:3] == (False, {'before': {}, 'after': {}}, {})
+    assert client.summary() == [GET_ORGS, GET_APP]
+
+
+def test_absent_in_an_organization_that_is_gone_never_deletes_an_app_found_elsewhere():
+    client = FakeCapgo(orgs=[], apps=[app_row(APP)])
+    with pytest.raises(AppError, match=r"not to organization 'Acme' \(no organization named 'Acme' is visible"):
+        run(client, org='Acme', state='absent')
+    assert client.writes() == [] and APP in client.apps
 
 
 def test_organizations_are_read_page_by_page():

@@ -219,6 +219,11 @@ def test_delete_of_a_missing_channel_is_no_change():
     assert run(client, state='absent')[:3] == (False, {'before': {}, 'after': {}}, {}) and client.summary() == [GET]
 
 
+def test_delete_in_an_app_that_is_gone_is_no_change():
+    client = FakeCapgo()
+    assert run(client, state='absent')[:3] == (False, {'before': {}, 'after': {}}, {}) and client.summary() == [GET]
+
+
 def test_check_mode_delete_sends_no_delete():
     client = fake(stored('production'))
     assert run(client, check_mode=True, state='absent')[0] is True and client.summary() == [GET]
