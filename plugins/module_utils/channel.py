@@ -272,12 +272,13 @@ def ensure_channel(service, params, check_mode):
     body = write_body(app_id, name, delta, sent_platforms, params.get('version'))
     demoting = lists and (current is None or not current.get('public') or bool(sent_platforms))
     candidates = public_others(rows, name) if demoting else []
+    made = 'made' if current is None or not current.get('public') else 'kept'
     if check_mode:
         after = predicted
         if candidates:
-            service.warn('channel %r of app %s would be made public; the server then un-publishes the other public '
+            service.warn('channel %r of app %s would be %s public; the server then un-publishes the other public '
                          'channels of the app that share a platform with it: %s (platform flags cannot be read '
-                         'back, so every other public channel is named)' % (name, app_id, ', '.join(candidates)))
+                         'back, so every other public channel is named)' % (name, app_id, made, ', '.join(candidates)))
     else:
         service.upsert(app_id, name, body, exists=current is not None)
         if lists:
@@ -285,9 +286,9 @@ def ensure_channel(service, params, check_mode):
             after = find(rows_after, name)
             demoted = [other for other in candidates if not (find(rows_after, other) or {}).get('public', True)]
             if demoted:
-                service.warn('channel %r of app %s was made public, and the server un-published the other public '
+                service.warn('channel %r of app %s was %s public, and the server un-published the other public '
                              'channels of the app that share a platform with it: %s'
-                             % (name, app_id, ', '.join(demoted)))
+                             % (name, app_id, made, ', '.join(demoted)))
         else:
             after = service.get(app_id, name)
         if after is None:

@@ -183,6 +183,15 @@ def test_only_channels_actually_demoted_are_named():
     assert changed is True and warnings == [] and client.channels[APP][0]['public'] is True
 
 
+def test_widening_the_platforms_of_a_public_channel_names_what_it_demotes():
+    client = fake(stored('production', cid=1, public=True, android=False, electron=False),
+                  stored('droid', cid=2, public=True, ios=False, electron=False))
+    changed, dummy, dummy2, warnings = run(client, public=True, android=True, update_platforms=True)
+    assert changed is True and client.summary() == [GET, POST, GET]
+    assert client.calls[1][3] == {'app_id': APP, 'channel': 'production', 'android': True}
+    assert len(warnings) == 1 and 'was kept public' in warnings[0] and 'droid' in warnings[0]
+
+
 def test_an_already_public_channel_costs_one_list_and_warns_nothing():
     client = fake(stored('production', public=True))
     changed, dummy, dummy2, warnings = run(client, public=True)
