@@ -13,7 +13,7 @@ import copy
 
 import pytest
 
-from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError
+from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError, CapgoTransportError
 from ansible_collections.capgo.cloud.plugins.module_utils.app import (
     APP_INFO_TASK,
     APP_TASK,
@@ -200,6 +200,49 @@ def test_settings_failing_after_the_create_say_the_app_exists():
     with pytest.raises(AppError, match='was created, but setting retention on it failed') as err:
         run(client, name='Acme Shop', org_id=ORG, retention=1)
     assert 'app.update_settings' in str(err.value) and APP in client.apps
+
+
+class LostCreateAnswer(FakeCapgo):
+    """POST /app creates the app (or not), then the answer is lost."""
+
+    def __init__(self, error, creates, **kwargs):
+        FakeCapgo.__init__(self, **kwargs)
+        self.error, self.creates = error, creates
+
+    def request(self, method, path='/organization', params=None, body=None, action=None):
+        if method == 'POST':
+            if self.creates:
+                FakeCapgo.request(self, method, path, params, body, action)
+            else:
+                self.calls.append((method, path, {}, body))
+            raise self.error
+        return FakeCapgo.request(self, method, path, params, body, action)
+
+
+@pytest.mark.parametrize('error', [
+    CapgoTransportError('connection reset', maybe_processed=True),
+    CapgoApiError(502, None, 'Bad Gateway'),
+])
+def test_a_create_whose_answer_was_lost_is_read_back_not_sent_again(error):
+    client = LostCreateAnswer(error, creates=True)
+    changed, dummy, app, warnings = run(client, name='Acme Shop', org_id=ORG, retention=60)
+    assert changed is True and app['retention'] == 60
+    assert client.summary() == [GET_APP, POST_APP, GET_APP, PUT_APP]
+    assert len(warnings) == 1 and 'was lost' in warnings[0]
+
+
+def test_a_lost_create_that_did_not_happen_fails_saying_so():
+    client = LostCreateAnswer(CapgoApiError(503, None, 'Unavailable'), creates=False)
+    with pytest.raises(AppError, match='failed without a usable answer .* run the task again'):
+        run(client, name='Acme Shop', org_id=ORG)
+    assert client.summary() == [GET_APP, POST_APP, GET_APP]
+
+
+def test_a_create_that_certainly_failed_is_not_read_back():
+    client = LostCreateAnswer(CapgoTransportError('connection refused', maybe_processed=False), creates=False)
+    with pytest.raises(CapgoTransportError):
+        run(client, name='Acme Shop', org_id=ORG)
+    assert client.summary() == [GET_APP, POST_APP]
 
 
 def test_a_key_that_may_not_update_gets_the_right_named():
