@@ -342,3 +342,29 @@ def test_a_lost_create_whose_lookup_fails_says_the_create_may_have_happened(run_
     assert "Connection refused" in event["msg"]
     record("hostile_lost_create", message=event["msg"])
 
+
+
+# ------------------------------------------------------- messages that say what to do
+def test_a_missing_key_says_how_to_give_one_on_both_paths(run_playbook):
+    with HostileServer(lambda h, body: h.answer(200, [])) as api:
+        messages = []
+        for module_path in (False, True):
+            run = run_playbook(_play(_task("no key", "capgo_organization_info"), module_path=module_path),
+                               env={"CAPGO_API_URL": api.url})
+            event = run.one("no key")
+            assert event["status"] == "failed"
+            messages.append(event["msg"])
+    assert messages[0] == messages[1], messages
+    assert "api_key" in messages[0] and "CAPGO_API_KEY" in messages[0]
+    assert api.seen == []
+
+
+@pytest.mark.parametrize("validate_certs", [True, False])
+def test_https_to_a_server_without_tls_says_so(run_playbook, validate_certs):
+    with HostileServer(lambda h, body: h.answer(200, [])) as api:
+        host_port = api.url.split("://", 1)[1]
+        play = _play(_task("https", "capgo_organization_info", api_retries=2, validate_certs=validate_certs))
+        run = run_playbook(play, env={"CAPGO_API_URL": "https://" + host_port, "CAPGO_API_KEY": str(uuid.uuid4())})
+    msg = run.one("https")["msg"]
+    assert "the server at %s does not speak TLS" % host_port in msg and "Use http://%s" % host_port in msg, msg
+    assert "ca_path" not in msg and "validate_certs" not in msg and "gave up" not in msg
