@@ -245,27 +245,27 @@ class CapgoClient:
                     self.sleep(backoff_delay(attempt, rand=self.rand))
                     continue
                 raise self.transport_error(self.describe_transport_error(exc),
-                                          action=action, attempts=attempt,
-                                          maybe_processed=(method not in ('GET',) and not not_sent))
+                                           action=action, attempts=attempt,
+                                           maybe_processed=(method not in ('GET',) and not not_sent))
             except DeadlineExceeded:
                 if method in IDEMPOTENT_METHODS and attempt <= self.retries:
                     self.sleep(backoff_delay(attempt, rand=self.rand))
                     continue
                 raise self.transport_error('no answer within api_timeout=%ss (the whole answer must arrive within '
-                                          'it)' % self.timeout,
-                                          action=action, attempts=attempt,
-                                          maybe_processed=(method != 'GET'))
+                                           'it)' % self.timeout,
+                                           action=action, attempts=attempt,
+                                           maybe_processed=(method != 'GET'))
             except ResponseTooLarge:
                 # A definite answer, only an unusable one: repeating it would read the same again.
                 raise self.transport_error('the answer is larger than %d bytes (MAX_RESPONSE_BYTES), far more than any '
-                                          'Capgo answer; is api_url the Capgo API?' % MAX_RESPONSE_BYTES,
-                                          action=action, attempts=attempt)
+                                           'Capgo answer; is api_url the Capgo API?' % MAX_RESPONSE_BYTES,
+                                           action=action, attempts=attempt)
             except Exception as exc:  # pylint: disable=broad-except
                 # requests does not wrap everything (http.client's UnicodeEncodeError, OSError for a CA bundle, ...):
                 # report it like a transport error, scrubbed, instead of a traceback that may carry the key.
                 raise self.transport_error('%s (%s)' % (type(exc).__name__, short_reason(exc)),
-                                          action=action, attempts=attempt,
-                                          maybe_processed=(method != 'GET'))
+                                           action=action, attempts=attempt,
+                                           maybe_processed=(method != 'GET'))
             if 300 <= status < 400:
                 # Never followed: requests keeps the capgkey header on a redirect to any host, even to http://.
                 location = headers.get('Location')
@@ -277,7 +277,7 @@ class CapgoClient:
             if status < 400:
                 if payload is _UNDECODABLE:
                     raise self.transport_error('HTTP %s with a body that is not JSON' % status,
-                                              action=action, attempts=attempt)
+                                               action=action, attempts=attempt)
                 return unwrap(payload)
             body_obj = None if payload is _UNDECODABLE else payload
             if should_retry_status(method, status) and attempt <= self.retries:
@@ -357,7 +357,7 @@ class CapgoClient:
             chunk = self.request('GET', path, params=query, body=body, action='%s (page %d)' % (action, page))
             if not isinstance(chunk, list):
                 raise self.transport_error('expected a list of %s, got %s' % (what, type(chunk).__name__),
-                                          action=action)
+                                           action=action)
             fresh = 0
             for row in chunk:
                 key = row_key(row) if isinstance(row, dict) else None
