@@ -31,9 +31,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from urllib.parse import quote
-
-from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError, CapgoError, CapgoTransportError
+from ansible_collections.capgo.cloud.plugins.module_utils.api import (
+    CapgoApiError,
+    CapgoError,
+    CapgoTransportError,
+    path_segment,
+)
 from ansible_collections.capgo.cloud.plugins.module_utils.normalize_apps import (
     APP_BIGINT_FIELDS,
     APP_SETTING_DEFAULTS,
@@ -84,7 +87,7 @@ class AppError(CapgoError):
 
 def app_path(app_id):
     """/app/<app id>, the id percent-encoded as one path segment (a valid id needs no encoding)."""
-    return '/app/' + quote(app_id, safe='')
+    return '/app/' + path_segment(app_id)
 
 
 def diff_of(before, after, fields):
