@@ -13,25 +13,33 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import importlib
+import os
+import re
+
 import pytest
 import yaml
 
 from ansible_collections.capgo.cloud.plugins.doc_fragments.capgo import ModuleDocFragment
-from ansible_collections.capgo.cloud.plugins.module_utils.member import MEMBER_INFO_TASK, MEMBER_TASK
-from ansible_collections.capgo.cloud.plugins.module_utils.organization import ORGANIZATION_INFO_TASK, ORGANIZATION_TASK
-from ansible_collections.capgo.cloud.plugins.modules import (
-    capgo_organization,
-    capgo_organization_info,
-    capgo_organization_member,
-    capgo_organization_member_info,
-)
 
-TASKS = [
-    (capgo_organization, ORGANIZATION_TASK),
-    (capgo_organization_info, ORGANIZATION_INFO_TASK),
-    (capgo_organization_member, MEMBER_TASK),
-    (capgo_organization_member_info, MEMBER_INFO_TASK),
-]
+MODULES_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'plugins', 'modules'))
+
+
+def module_tasks():
+    """(module, task) of every module: the task is what its main() hands to module_main()."""
+    found = []
+    for filename in sorted(os.listdir(MODULES_DIR)):
+        if not filename.endswith('.py') or filename == '__init__.py':
+            continue
+        name = filename[:-3]
+        module = importlib.import_module('ansible_collections.capgo.cloud.plugins.modules.%s' % name)
+        with open(os.path.join(MODULES_DIR, filename)) as handle:
+            task_name = re.search(r'module_main\((\w+)\)', handle.read()).group(1)
+        found.append(pytest.param(module, getattr(module, task_name), id=name))
+    return found
+
+
+TASKS = module_tasks()
 
 # What the documentation cannot say: the only secret, the options a name makes look secret
 # (declared not to be), and the environment variable each connection option falls back to.
@@ -72,12 +80,12 @@ def as_spec(options):
     return shown
 
 
-@pytest.mark.parametrize('module, task', TASKS, ids=[module.__name__.rpartition('.')[2] for module, dummy in TASKS])
+@pytest.mark.parametrize('module, task', TASKS)
 def test_argument_spec_is_what_the_module_documents(module, task):
     assert as_documented(task.argument_spec()) == as_spec(documented_options(module))
 
 
-@pytest.mark.parametrize('module, task', TASKS, ids=[module.__name__.rpartition('.')[2] for module, dummy in TASKS])
+@pytest.mark.parametrize('module, task', TASKS)
 def test_secrets_and_environment_fallbacks(module, task):
     spec = task.argument_spec()
     assert dict((name, option['no_log']) for name, option in spec.items() if 'no_log' in option) == \
@@ -89,6 +97,18 @@ def test_secrets_and_environment_fallbacks(module, task):
         assert 'E(%s)' % ENVIRONMENT[name] in ' '.join(documented_options(module)[name]['description'])
 
 
-def test_cross_option_rules():
-    assert ORGANIZATION_TASK.validation == {'required_one_of': [('org_id', 'name')]}
-    assert ORGANIZATION_INFO_TASK.validation == MEMBER_TASK.validation == MEMBER_INFO_TASK.validation == {}
+def test_every_module_is_checked():
+    assert len(TASKS) == len([f for f in os.listdir(MODULES_DIR) if f.endswith('.py') and f != '__init__.py']) >= 8
+
+
+# Rules between options (each module's documentation says them in words).
+CROSS_OPTION_RULES = {
+    'capgo_organization': {'required_one_of': [('org_id', 'name')]},
+    'capgo_app': {'mutually_exclusive': [('org_id', 'org')]},
+    'capgo_app_info': {'mutually_exclusive': [('org_id', 'org')]},
+}
+
+
+@pytest.mark.parametrize('module, task', TASKS)
+def test_cross_option_rules(module, task):
+    assert task.validation == CROSS_OPTION_RULES.get(module.__name__.rpartition('.')[2], {})
