@@ -160,7 +160,8 @@ def normalize_website(value):
     fragment = ''
     if '#' in remainder:
         remainder, fragment = remainder.split('#', 1)
-        fragment = '#' + _percent_encode(fragment, safe="!$&'()*+,-./:;=?@_~[]\\^{}|")
+        # The fragment percent-encode set has no '#': a second one stays as written.
+        fragment = '#' + _percent_encode(fragment, safe="#!$&'()*+,-./:;=?@_~[]\\^{}|")
     query = ''
     if '?' in remainder:
         remainder, query = remainder.split('?', 1)

@@ -43,6 +43,33 @@ WEBSITES = [
     (None, None),
 ]
 
+# More of the WHATWG URL serialisation that website.ts stores (URL.toString()), one rule a row.
+WEBSITES += [
+    ('example.com/a/%2e%2E/b', 'https://example.com/b'),          # percent-encoded dot segments, any case
+    ('example.com/a/.%2E/b', 'https://example.com/b'),
+    ('example.com/a/%2e./b', 'https://example.com/b'),
+    ('example.com/a/%2E', 'https://example.com/a/'),              # a final dot segment leaves a trailing slash
+    ('example.com/a/b/.', 'https://example.com/a/b/'),
+    ('example.com/a/b/..', 'https://example.com/a/'),
+    ('example.com/a/..', 'https://example.com/'),
+    ('[::1]:8080', 'https://[::1]:8080/'),                        # IPv6 hosts keep their brackets and port
+    ('[::1]:443', 'https://[::1]/'),
+    ('HTTPS://[::ABC]/', 'https://[::abc]/'),
+    ('EXAMPLE.com.', 'https://example.com./'),                    # a final dot stays
+    ('example.com:65535', 'https://example.com:65535/'),
+    ('https://example.com:0080/', 'https://example.com:80/'),
+    ('example.com:', 'https://example.com/'),
+    ('exa\tmple.com/a\nb\rc', 'https://example.com/abc'),        # tabs and newlines are dropped anywhere
+    ('example.com/a#b#c', 'https://example.com/a#b#c'),           # the fragment keeps a second #
+    ('example.com/a?b?c', 'https://example.com/a?b?c'),           # the query keeps a second ?
+    ('example.com/?a b', 'https://example.com/?a%20b'),
+    ('example.com/#a b', 'https://example.com/#a%20b'),
+    ("example.com/a'b`c{d}", "https://example.com/a'b%60c%7Bd%7D"),  # path, query and fragment encode differently
+    ("example.com/?a'b`c{d}", 'https://example.com/?a%27b`c{d}'),
+    ("example.com/#a'b`c{d}", "https://example.com/#a'b%60c{d}"),
+    ('example.com/%7e', 'https://example.com/%7e'),               # existing escapes are kept as written
+]
+
 REJECTED_WEBSITES = [
     'ftp://capgo.app',
     'https://user:pass@capgo.app',
@@ -52,6 +79,9 @@ REJECTED_WEBSITES = [
     'https://exa mple.com/',
     'https://example.com:99999/',
     'https://',
+    '[::1',
+    'example.com:65536',
+    'example.com:8o',
 ]
 
 
