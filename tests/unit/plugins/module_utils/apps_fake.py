@@ -15,7 +15,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError
+from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError, CapgoClient
 from ansible_collections.capgo.cloud.plugins.module_utils.normalize_apps import CHANNEL_DEFAULTS
 
 SIGNED = 'https://sb.capgo.app/storage/v1/object/sign/images/%s?token=t%d'
@@ -97,6 +97,8 @@ class FakeCapgo:
     # -- the client interface -------------------------------------------------------------
 
     def request(self, method, path='/organization', params=None, body=None, action=None):
+        # Errors name what was being done: every request says it.
+        assert isinstance(action, str) and action, action
         self.calls.append((method, path, dict(params or {}), dict(body) if isinstance(body, dict) else body))
         failure = self.fail.get((method, path))
         if failure:
@@ -115,21 +117,9 @@ class FakeCapgo:
     def paginate(self, path='/organization', what='organizations', params=None, page_in='body', page_size=50,
                  row_key=None, action=None):
         self.pagers.append((path, page_in, page_size))
-        rows, page = [], 0
-        while True:
-            if page_in == 'query':
-                query = dict(params or {}, page=page)
-                chunk = self.request('GET', path, params=query)
-            elif page:
-                # GET /channel reads a JSON body instead of the query string (getBodyOrQuery), so from
-                # page 1 on the params travel in the body with the page.
-                chunk = self.request('GET', path, params=params, body=dict(params or {}, page=page))
-            else:
-                chunk = self.request('GET', path, params=params)
-            rows.extend(chunk)
-            if len(chunk) < page_size:
-                return rows
-            page += 1
+        # The product's own paging loop, over the raw pages this fake serves.
+        return CapgoClient.paginate(self, path, what=what, params=params, page_in=page_in, page_size=page_size,
+                                    action=action, row_key=row_key)
 
     # -- /app -----------------------------------------------------------------------
 

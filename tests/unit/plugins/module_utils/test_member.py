@@ -55,6 +55,8 @@ class FakeClient:
 
     def request(self, method, path='/organization', params=None, body=None, action=None):
         assert path == '/organization/members'
+        # Errors name what was being done.
+        assert isinstance(action, str) and action, action
         args = dict(params or {}, **(body or {}))
         self.calls.append((method, args.get('email'), args.get('invite_type')) if method != 'GET' else ('GET',))
         failure = self.fail.get(method)

@@ -71,6 +71,9 @@ class FakeClient:
 
     def request(self, method, path='/organization', params=None, body=None, action=None):
         assert path == '/organization'
+        # Errors name what was being done and to which organization.
+        org_id = (params or {}).get('orgId') or (body or {}).get('orgId')
+        assert isinstance(action, str) and (org_id or '') in action, action
         self.calls.append((method, (params or {}).get('orgId') or (body or {}).get('orgId') or (body or {}).get('page')))
         failure = self.fail.get(method)
         if failure:
