@@ -10,6 +10,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.capgo.cloud.plugins.module_utils.normalize import (
+    js_trim,
     logo_as_read,
     normalize_logo,
     normalize_name,
@@ -173,3 +174,55 @@ def test_logo_is_compared_as_the_server_reads_it_back(value, stored, read):
     assert logo_as_read(value) == read
     # Reading what was read back changes nothing more: a second run compares equal.
     assert logo_as_read(read) == read
+
+
+# -- edges of the text rules ----------------------------------------------------------
+
+def test_js_trim_is_javascripts_trim_not_pythons_strip():
+    # U+FEFF is JavaScript whitespace and not Python's; U+001C and U+0085 are the other way round.
+    assert js_trim(u'\ufeff\u3000Acme\x1c\x85') == u'Acme\x1c\x85'
+
+
+def test_names_lose_tags_then_every_javascript_whitespace_but_nothing_else():
+    assert normalize_name(u'<b>Acme</b>\x1c') == u'Acme\x1c'
+    assert normalize_name(u'\u00a0 <i>Acme</i> \t') == 'Acme'
+
+
+def test_a_name_of_exactly_the_minimum_length_is_accepted():
+    assert validate_name('abc') == 'abc'
+    assert validate_name(' <b>abc</b> ') == 'abc'
+
+
+def test_short_name_messages_say_why():
+    with pytest.raises(ValueError) as plain:
+        validate_name('ab')
+    assert str(plain.value) == "name must be at least 3 characters long, got 'ab'"
+    with pytest.raises(ValueError) as stripped:
+        validate_name('<b>ab</b>')
+    assert str(stripped.value).startswith("name '<b>ab</b>' is 'ab' once HTML tags")
+
+
+def test_email_messages_name_the_option_and_hint_only_at_whitespace():
+    with pytest.raises(ValueError) as plain:
+        validate_email('nope')
+    assert str(plain.value) == "management_email 'nope' is not an email address the Capgo API accepts"
+    with pytest.raises(ValueError) as spaced:
+        validate_email(' a@b.co', option='email')
+    assert str(spaced.value) == ("email ' a@b.co' is not an email address the Capgo API accepts"
+                                 " (remove the surrounding whitespace)")
+
+
+@pytest.mark.parametrize('value, expected', [
+    (u'\thttps://cdn.example/a.png\n', 'https://cdn.example/a.png'),
+    (u'\ufeff/images/org/a.png ', 'images/org/a.png'),       # images/ is dropped before the leading /
+    ('https://sb.example/storage/v1/object/public/images/org/a%20b.png', 'org/a b.png'),
+    ('https://sb.example/storage/v1/object/images/org/a.png', 'org/a.png'),
+    ('https://sb.example/other/org/a.png', 'https://sb.example/other/org/a.png'),
+    (None, None),
+])
+def test_logo_edges(value, expected):
+    assert normalize_logo(value) == expected
+
+
+def test_logo_as_read_of_nothing_is_nothing():
+    assert logo_as_read(None) is None and logo_as_read('') == ''
