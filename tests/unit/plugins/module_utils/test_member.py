@@ -516,3 +516,46 @@ def test_info_docs_shape():
     members = list_members(MemberService(DocsClient()), ORG)
     assert [(m['role'], m['pending'], m['image_url']) for m in members] == [
         ('org_member', True, ''), ('org_super_admin', False, '')]
+
+
+# -- what each path tells the user ------------------------------------------------------
+
+DEV = 'dev@acme.example'
+USERS = ['owner@acme.example', DEV]
+AGAIN = ' again as org_admin: the new invitation is pending until they accept it in Capgo, and until then they have ' \
+        'no access to the organization'
+
+
+@pytest.mark.parametrize('members, kwargs, check_mode, expected', [
+    (team(), dict(email='x@acme.example', state='absent'), False,
+     (False, False, 'x@acme.example is not a member of organization org-1')),
+    (team(member(DEV)), dict(email=DEV, state='absent'), False,
+     (True, False, 'removed dev@acme.example from organization org-1')),
+    (team(member(DEV)), dict(email=DEV, state='absent'), True,
+     (True, False, 'would remove dev@acme.example from organization org-1')),
+    (team(member(DEV)), dict(email=DEV), False,
+     (False, False, 'dev@acme.example is already a member of organization org-1 as org_member')),
+    (team(member(DEV, is_tmp=True)), dict(email=DEV), False,
+     (False, False, 'dev@acme.example is already a pending invitation of organization org-1 as org_member')),
+    (team(), dict(email=DEV, role='org_admin'), False,
+     (True, False, 'invited dev@acme.example as org_admin; the invitation stays pending until accepted')),
+    (team(), dict(email=DEV, role='org_admin'), True,
+     (True, False, 'would invite dev@acme.example as org_admin; the invitation stays pending until accepted')),
+    (team(member(DEV)), dict(email=DEV, role='org_admin', reinvite_on_role_change=True), False,
+     (True, True, 'removed dev@acme.example from organization org-1 and invited them' + AGAIN)),
+    (team(member(DEV)), dict(email=DEV, role='org_admin', reinvite_on_role_change=True), True,
+     (True, True, 'would remove dev@acme.example from organization org-1 and invite them' + AGAIN)),
+])
+def test_each_path_says_what_it_did(members, kwargs, check_mode, expected):
+    changed, dummy, result = run(FakeClient(members, users=USERS), check_mode=check_mode, **kwargs)
+    assert (changed, result['reinvited'], result['msg']) == expected
+
+
+@pytest.mark.parametrize('pending, being', [(False, 'is a member of'), (True, 'is invited to')])
+def test_a_role_change_without_reinvite_says_how(pending, being):
+    client = FakeClient(team(member(DEV, is_tmp=pending)), users=USERS)
+    with pytest.raises(MemberError) as info:
+        run(client, email=DEV, role='org_admin')
+    assert str(info.value).startswith('dev@acme.example %s organization org-1 with role org_member, not org_admin. '
+                                      'The Capgo API cannot change a role: set reinvite_on_role_change=true' % being)
+    assert writes(client) == []
