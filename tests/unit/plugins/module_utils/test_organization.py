@@ -26,6 +26,7 @@ from ansible_collections.capgo.cloud.plugins.module_utils.organization import (
     desired_state,
     ensure_organization,
     list_organizations,
+    is_not_visible,
     organization_view,
 )
 
@@ -553,3 +554,95 @@ def test_a_logo_the_server_cannot_sign_warns_after_the_write():
     assert changed and org['logo'] is None
     assert len(service.warnings) == 1 and 'org/a/missing.png' in service.warnings[0]
     assert 'could not sign' in service.warnings[0]
+
+
+# -- server answers at the edges ------------------------------------------------------------
+
+@pytest.mark.parametrize('error, expected', [
+    (CapgoApiError(400, 'invalid_org_id', 'x'), True),
+    (CapgoApiError(403, 'cannot_access_organization', 'x'), True),
+    (CapgoApiError(404, 'not_found', 'x'), True),
+    (CapgoApiError(400, None, 'docs-shaped error'), True),
+    (CapgoApiError(403, None, 'docs-shaped error'), True),
+    (CapgoApiError(404, None, 'docs-shaped error'), True),
+    (CapgoApiError(401, None, 'docs-shaped error'), False),
+    (CapgoApiError(405, None, 'docs-shaped error'), False),
+    (CapgoApiError(500, None, 'docs-shaped error'), False),
+    (CapgoApiError(400, 'invalid_body', 'x'), False),
+    (CapgoTransportError('connection reset'), False),
+])
+def test_what_counts_as_not_visible(error, expected):
+    assert is_not_visible(error) is expected
+
+
+def test_a_server_that_ignores_orgid_answers_the_list_and_the_row_is_picked_from_it():
+    class ListClient(FakeClient):
+        def request(self, method, path='/organization', params=None, body=None, action=None):
+            if method == 'GET' and params:
+                FakeClient.request(self, method, path, params, body, action)
+                return [self._row(org) for org in self.orgs]
+            return FakeClient.request(self, method, path, params, body, action)
+
+    client = ListClient([org_row('a', 'Acme'), org_row('b', 'Other')])
+    service = OrganizationService(client)
+    assert service.get('b')['name'] == 'Other'
+    assert service.get('zzz') is None
+
+
+def test_post_without_retries_is_sent_once():
+    client = FakeClient(fail={'POST': [CapgoApiError(502, None, 'bad gateway')]})
+    client.retries = 0
+    with pytest.raises(OrganizationError, match='after 1 attempts'):
+        run(client, name='Acme')
+    assert [c[0] for c in client.calls] == ['GET', 'POST', 'GET']
+
+
+def test_post_that_keeps_failing_is_sent_once_per_attempt_with_a_lookup_between():
+    client = FakeClient(fail={'POST': [CapgoApiError(502, None, 'bad gateway')] * 3})
+    service = OrganizationService(client)
+    with pytest.raises(OrganizationError, match='after 3 attempts: Capgo API error: HTTP 502: bad gateway'):
+        ensure_organization(service, params(name='Acme'), False)
+    assert [c[0] for c in client.calls] == ['GET'] + ['POST', 'GET'] * 3
+    assert len(service.warnings) == 2 and all('sent again' in w for w in service.warnings)
+
+
+def test_a_post_answer_without_id_is_an_error():
+    class NoIdClient(FakeClient):
+        def request(self, method, path='/organization', params=None, body=None, action=None):
+            answer = FakeClient.request(self, method, path, params, body, action)
+            return {'status': 'ok'} if method == 'POST' else answer
+
+    with pytest.raises(OrganizationError, match="did not return the new organization id .answer: {'status': 'ok'}"):
+        run(NoIdClient(), name='Acme')
+
+
+def test_cannot_update_org_without_2fa_is_reported_as_the_server_said():
+    client = FakeClient([org_row('a', 'Acme')], fail={'PUT': CapgoApiError(400, 'cannot_update_org', 'denied')})
+    with pytest.raises(CapgoApiError, match='cannot_update_org'):
+        run(client, org_id='a', name='Renamed')
+
+
+def test_a_first_delete_answered_not_visible_is_an_error_even_if_the_org_is_gone_now():
+    def lose_access(client):
+        client.orgs[:] = []
+    client = FakeClient([org_row('a', 'Acme')],
+                        fail={'DELETE': [(CapgoApiError(403, 'invalid_org_id', 'no', attempts=1), lose_access)]})
+    with pytest.raises(CapgoApiError, match='invalid_org_id'):
+        run(client, org_id='a', state='absent')
+
+
+def test_a_retried_delete_answered_not_visible_while_the_org_is_still_there_is_an_error():
+    client = FakeClient([org_row('a', 'Acme')],
+                        fail={'DELETE': [CapgoApiError(403, 'invalid_org_id', 'no', attempts=2)]})
+    with pytest.raises(CapgoApiError, match='invalid_org_id'):
+        run(client, org_id='a', state='absent')
+    assert client.calls == [('GET', 'a'), ('DELETE', 'a'), ('GET', 'a')]
+
+
+def test_bad_org_id_and_missing_name_messages():
+    with pytest.raises(OrganizationError, match='^org_id must not be empty$'):
+        run(FakeClient(), org_id='  ', name='Acme')
+    with pytest.raises(OrganizationError, match='^one of org_id or name is required$'):
+        run(FakeClient())
+    with pytest.raises(OrganizationError, match='^unexpected organization from the server: '):
+        organization_view(['not', 'a', 'dict'])
