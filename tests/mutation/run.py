@@ -176,6 +176,13 @@ def report(mutants, stale, seconds, max_children):
         return out
 
     surviving = [m for m in mutants if m['status'] != 'killed' and not m.get('equivalent')]
+    by_function = {}
+    for m in surviving:
+        key = (m['file'], m['function'], m['status'])
+        by_function[key] = by_function.get(key, 0) + 1
+    lines += ['', '## Not killed, by function', '', '| file | function | status | mutants |', '| --- | --- | --- | ---: |']
+    for (path, function, status), count in sorted(by_function.items(), key=lambda item: (-item[1], item[0])):
+        lines.append('| %s | %s | %s | %d |' % (path, function, status, count))
     lines += ['', '## Not killed (%d)' % len(surviving), '']
     lines += table(surviving) if surviving else ['None.']
     equivalent = [m for m in mutants if m.get('equivalent')]
