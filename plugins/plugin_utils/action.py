@@ -122,5 +122,20 @@ class CapgoActionBase(ActionBase):
         try:
             run_task(self.TASK, InProcessModule(self.TASK, module_args))
         except ModuleExit as finished:
-            result.update(finished.result)
+            result.update(as_module_result(finished.result))
+        return result
+
+
+def as_module_result(result):
+    """The result as ActionBase._execute_module() reads a module's answer (ansible-core 2.19 and later).
+
+    Those versions tell module failures ("Module failed: ...") from action failures, and drop the
+    internal keys of a module's answer; older ones take the result dict as it is.
+    """
+    try:
+        from ansible._internal import _task  # pylint: disable=import-outside-toplevel
+        unified = _task.UnifiedTaskResult.from_module_result_dict(result)
+        unified.remove_internal_keys()
+        return unified.as_result_dict(for_round_trip=True)
+    except (ImportError, AttributeError):
         return result

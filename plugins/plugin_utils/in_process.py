@@ -52,7 +52,7 @@ class InProcessModule:
         self.params = args
         self.params.update(validation.validated_parameters)
         self.no_log_values = set(validation._no_log_values)
-        if validation.errors:
+        if validation.error_messages:
             msg = validation.errors.msg
             if isinstance(validation.errors[0], UnsupportedError):
                 msg = 'Unsupported parameters for (%s) module: %s' % (self._name, msg)
