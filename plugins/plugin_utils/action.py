@@ -24,6 +24,7 @@ import sys
 from ansible.errors import AnsibleError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 
 from ansible_collections.capgo.cloud.plugins.module_utils.api import HAS_REQUESTS
@@ -33,6 +34,8 @@ from ansible_collections.capgo.cloud.plugins.plugin_utils.in_process import InPr
 # The switch: a variable (inventory, group_vars, play, extra vars), else an environment variable on the controller.
 SWITCH_VARIABLE = 'capgo_in_process'
 SWITCH_ENVIRONMENT = 'CAPGO_IN_PROCESS'
+
+display = Display()
 
 IN_PROCESS = 'in-process'
 MODULE = 'module'
@@ -69,19 +72,27 @@ def same_interpreter(interpreter, executable):
 
 def execution_path(switch, interpreter, connection, become, environment, async_val,
                    has_requests=HAS_REQUESTS, system=None, executable=None):
-    """How a task runs: IN_PROCESS only when the module process could not behave differently, else MODULE."""
+    """How a task runs: (IN_PROCESS, why) only when the module process could not behave differently, else (MODULE, why)."""
     system = platform.system() if system is None else system
     executable = sys.executable if executable is None else executable
-    if switch == 'false' or not has_requests:
-        return MODULE
+    if switch == 'false':
+        return MODULE, '%s is false' % SWITCH_VARIABLE
+    if not has_requests:
+        return MODULE, 'the controller has no requests library'
     if system == 'Darwin' and switch != 'true':
         # HTTP from a forked worker can crash on macOS (the system proxy lookup is not fork-safe).
-        return MODULE
-    if async_val or connection != 'local' or become or any(environment or []):
-        return MODULE
+        return MODULE, 'the controller runs macOS'
+    if async_val:
+        return MODULE, 'the task is async'
+    if connection != 'local':
+        return MODULE, 'the connection is %s' % connection
+    if become:
+        return MODULE, 'the task uses become'
+    if any(environment or []):
+        return MODULE, 'the task has an environment'
     if not same_interpreter(interpreter, executable):
-        return MODULE
-    return IN_PROCESS
+        return MODULE, 'the host interpreter %s is not the controller\'s %s' % (interpreter, executable)
+    return IN_PROCESS, 'the module process would run on the controller, in this Python'
 
 
 class CapgoActionBase(ActionBase):
@@ -110,7 +121,10 @@ class CapgoActionBase(ActionBase):
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}
         result = super(CapgoActionBase, self).run(tmp, task_vars)
-        if self._execution_path(task_vars) == MODULE:
+        path, why = self._execution_path(task_vars)
+        display.vvv('capgo.cloud: %s runs %s: %s' % (self._task.action, 'in-process' if path == IN_PROCESS else 'as a module process', why),
+                    host=self._play_context.remote_addr)
+        if path == MODULE:
             # As ansible.builtin.normal runs a module, async included.
             wrap_async = bool(self._task.async_val) and not getattr(self._connection, 'has_native_async', False)
             result = merge_hash(result, self._execute_module(task_vars=task_vars, wrap_async=wrap_async))
