@@ -20,8 +20,11 @@ __metaclass__ = type
 
 from ansible.module_utils.common import warnings as module_warnings
 from ansible.module_utils.common.arg_spec import ModuleArgumentSpecValidator
-from ansible.module_utils.common.parameters import remove_values
+from ansible.module_utils.common.parameters import PASS_VARS, remove_values
 from ansible.module_utils.errors import UnsupportedError
+
+# ansible-core 2.21 made invocation optional (INJECT_INVOCATION); before, modules always returned it.
+INJECT_INVOCATION_DEFAULT = PASS_VARS['inject_invocation'][1] if 'inject_invocation' in PASS_VARS else True
 
 
 class ModuleExit(Exception):
@@ -41,8 +44,7 @@ class InProcessModule:
         self._name = internal.get('_ansible_module_name')
         self.check_mode = bool(internal.get('_ansible_check_mode'))
         self._diff = bool(internal.get('_ansible_diff'))
-        # ansible-core 2.21 made invocation optional (INJECT_INVOCATION); before, modules always added it.
-        self._inject_invocation = internal.get('_ansible_inject_invocation', True)
+        self._inject_invocation = internal.get('_ansible_inject_invocation', INJECT_INVOCATION_DEFAULT)
         # Warnings the module store held before this task are not this task's.
         self._warnings_seen = len(module_warnings.get_warning_messages())
         self._deprecations_seen = len(module_warnings.get_deprecation_messages())
