@@ -21,6 +21,7 @@ import os
 import platform
 import sys
 
+from ansible import constants as C
 from ansible.errors import AnsibleError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
@@ -53,7 +54,7 @@ def switch_value(variable, environment):
 
 
 def same_interpreter(interpreter, executable):
-    """True when the configured interpreter is this Python: unset, or the same file in the same directory.
+    """True when the configured interpreter is this Python: unset, an auto mode, or the same file in the same directory.
 
     The directory counts: a virtualenv's bin/python is often a link to the system Python,
     yet imports another set of libraries (requests, CA bundle).
@@ -102,16 +103,24 @@ class CapgoActionBase(ActionBase):
     _supports_check_mode = True
     _supports_async = True
 
+    def _configured_interpreter(self, task_vars):
+        """The Python the module process would be started with, as configured (None or auto*: not chosen)."""
+        host_vars = task_vars
+        if self._task.delegate_to:
+            # As ActionBase._configure_module() does: a delegated task runs with the delegated host's interpreter.
+            host_vars = (task_vars.get('ansible_delegated_vars') or {}).get(self._task.delegate_to) or task_vars
+        interpreter = host_vars.get('ansible_python_interpreter')
+        if interpreter is None:
+            interpreter = C.config.get_config_value('INTERPRETER_PYTHON', variables=host_vars)
+        return self._templar.template(interpreter) if interpreter is not None else None
+
     def _execution_path(self, task_vars):
         variable = task_vars.get(SWITCH_VARIABLE)
-        interpreter = task_vars.get('ansible_python_interpreter')
         if variable is not None:
             variable = self._templar.template(variable)
-        if interpreter is not None:
-            interpreter = self._templar.template(interpreter)
         return execution_path(
             switch=switch_value(variable, os.environ.get(SWITCH_ENVIRONMENT)),
-            interpreter=interpreter,
+            interpreter=self._configured_interpreter(task_vars),
             connection=self._connection.transport,
             become=self._play_context.become,
             environment=self._task.environment,

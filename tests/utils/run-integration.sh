@@ -75,7 +75,7 @@ with open(os.path.join(d, "integration.cfg"), "w") as f:
 PY
 
 cd "$copy"
-echo "run-integration.sh: $("$venv/bin/ansible" --version | head -n1), Python $pyver, emulator $CAPGO_API_URL, capgo_in_process=$switch"
+echo "run-integration.sh: $("$venv/bin/ansible" --version | sed -n 1p), Python $pyver, emulator $CAPGO_API_URL, capgo_in_process=$switch"
 # PATH: ansible-test finds "python$pyver" there to build its venvs (pyenv shims on PATH may be
 # broken for versions that are not the global one).
 PATH="$venv/bin:$PATH" "$venv/bin/ansible-test" integration --venv --python "$pyver" --color no "$@"

@@ -103,8 +103,10 @@ def test_same_interpreter_needs_the_same_file_in_the_same_directory(tmp_path):
 
 
 class FakeTask:
-    def __init__(self, args, async_val=0, environment=None, action='capgo.cloud.capgo_organization_info'):
+    def __init__(self, args, async_val=0, environment=None, action='capgo.cloud.capgo_organization_info',
+                 delegate_to=None):
         self.args = args
+        self.delegate_to = delegate_to
         self.async_val = async_val
         self.environment = environment or []
         self.action = action
@@ -176,6 +178,15 @@ def test_a_foreign_interpreter_runs_the_module(monkeypatch):
     plugin, calls = make_plugin(monkeypatch, dict(api_key=KEY))
     assert plugin.run(task_vars={'ansible_python_interpreter': '/opt/other/bin/python3'})['ran'] == 'module'
     assert calls == [False]
+
+
+def test_a_delegated_task_uses_the_delegated_hosts_interpreter(monkeypatch):
+    monkeypatch.delenv('CAPGO_IN_PROCESS', raising=False)
+    monkeypatch.setattr(action.platform, 'system', lambda: 'Linux')
+    plugin, calls = make_plugin(monkeypatch, dict(api_key=KEY), delegate_to='localhost')
+    task_vars = {'ansible_python_interpreter': sys.executable,
+                 'ansible_delegated_vars': {'localhost': {'ansible_python_interpreter': '/opt/other/bin/python3'}}}
+    assert plugin.run(task_vars=task_vars)['ran'] == 'module' and calls == [False]
 
 
 def test_in_process_failures_mask_the_key_and_name_the_module(monkeypatch):
