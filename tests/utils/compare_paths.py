@@ -1,10 +1,9 @@
-#!/usr/bin/env python3
 # Copyright (c) capgo.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Compare two integration runs of the same targets, one per execution path.
 
-    compare_paths.py DIR_A DIR_B
+    python tests/utils/compare_paths.py DIR_A DIR_B
 
 Each DIR holds results.jsonl (tests/utils/callback_plugins/capgo_record.py: every capgo.cloud
 task result) and requests.jsonl (the emulator's --request-log). Server-generated ids and

@@ -33,8 +33,12 @@ LOCAL = dict(switch='auto', interpreter=None, connection='local', become=False, 
              has_requests=True, system='Linux', executable=sys.executable)
 
 
+def decide(**changes):
+    return execution_path(**dict(LOCAL, **changes))
+
+
 def path(**changes):
-    return execution_path(**dict(LOCAL, **changes))[0]
+    return decide(**changes)[0]
 
 
 def test_a_plain_local_task_runs_in_process():
@@ -68,7 +72,7 @@ def test_what_cannot_differ_stays_in_process(changes):
 
 
 def test_the_reason_is_given():
-    assert execution_path(**dict(LOCAL, async_val=5)) == (MODULE, 'the task is async')
+    assert decide(async_val=5) == (MODULE, 'the task is async')
 
 
 @pytest.mark.parametrize('variable, environment, expected', [
