@@ -7,7 +7,7 @@
 
 Each DIR holds results.jsonl (tests/utils/callback_plugins/capgo_record.py: every capgo.cloud
 task result) and requests.jsonl (the emulator's --request-log). Server-generated ids and
-timestamps, the emulator's own bookkeeping (sequence numbers, times, connection ids) and
+timestamps, the emulators' ports, the emulator's own bookkeeping (sequence numbers, times, connection ids) and
 timings are normalised out; anything else that differs is printed and the exit status is 1.
 """
 
@@ -19,6 +19,8 @@ import sys
 from pathlib import Path
 
 UUID = re.compile(r'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', re.I)
+# Each run has its own emulator, on a port of its own.
+LOOPBACK_PORT = re.compile(r'(https?://(?:127\.0\.0\.1|localhost|\[::1\])):\d+')
 TIMESTAMP = re.compile(r'\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:?\d\d)?')
 # Per-request bookkeeping of the emulator log that differs between two identical runs.
 REQUEST_NOISE = ('seq', 'time', 'conn')
@@ -31,7 +33,7 @@ def normalise(value):
     if isinstance(value, list):
         return [normalise(item) for item in value]
     if isinstance(value, str):
-        return TIMESTAMP.sub('<time>', UUID.sub('<uuid>', value))
+        return LOOPBACK_PORT.sub(r'\1:<port>', TIMESTAMP.sub('<time>', UUID.sub('<uuid>', value)))
     return value
 
 
