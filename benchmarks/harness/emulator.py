@@ -58,7 +58,8 @@ class Emulator:
         conn = conn or http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
         try:
             payload = json.dumps(body).encode() if body is not None else None
-            hdrs = {"Content-Type": "application/json"} if payload else {}
+            # The control API refuses a POST or PUT without this type, even with no body.
+            hdrs = {"Content-Type": "application/json"} if payload or method in ("POST", "PUT") else {}
             hdrs.update(headers or {})
             conn.request(method, path, body=payload, headers=hdrs)
             response = conn.getresponse()
