@@ -57,7 +57,6 @@ LINT_PATHS := $(wildcard examples roles tests/integration/targets)
 TEST_PARTS :=
 TEST_PARTS += test-lint
 TEST_PARTS += test-ci
-TEST_PARTS += test-nox
 TEST_PARTS += test-unit
 TEST_PARTS += test-emulator
 TEST_PARTS += test-sanity
@@ -66,6 +65,7 @@ TEST_PARTS += test-reliability
 TEST_PARTS += test-docs
 TEST_PARTS += test-build
 TEST_PARTS += test-ee
+TEST_PARTS += test-nox
 
 .PHONY: help venv venv-oldest copy get-pip demo bench docs test $(TEST_PARTS) \
         test-unit-new test-unit-old test-sanity-new test-sanity-old \
@@ -211,7 +211,7 @@ test-integration:
 test-integration-new: test-integration-2.21
 test-integration-old: test-integration-2.16
 
-# Hooks (see TEST_HOOKS above): run the owners' scripts when they exist.
+# The docs checks and the release build test (hacking/check-docs.sh, hacking/test-build.sh).
 test-docs: venv
 	@if [ -f hacking/check-docs.sh ]; then set -x; VENV=$(VENV) bash hacking/check-docs.sh; \
 	else echo "test-docs: hacking/check-docs.sh not written yet (docs work); not part of make test"; fi
