@@ -92,7 +92,7 @@ help:
 venv: $(VENV)/.installed
 venv-oldest: $(VENV_OLD)/.installed
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements-dev.txt tests/requirements/ansible-core-2.21.txt
 	@py="$(PYTHON_NEW)"; test -n "$$py" || { echo "no Python $(PY_NEW) found" >&2; exit 1; }; \
 	  test -x $(VENV)/bin/python || { echo "creating $(VENV) with $$py"; "$$py" -m venv $(VENV); }
 	$(VENV)/bin/python -m pip install $(PIP_FLAGS) -r requirements-dev.txt $(PIP_QUIET)
