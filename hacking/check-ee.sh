@@ -12,7 +12,8 @@
 # 3. The context's own introspect script runs on the tarball installed into an
 #    empty collections path: what it collects for the image must be exactly the
 #    collection's meta/ee-requirements.txt (requests>=2.25), read through
-#    meta/execution-environment.yml as ansible-builder reads it.
+#    meta/execution-environment.yml as ansible-builder reads it. requirements.txt
+#    (what users install by hand) must say the same.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -61,13 +62,16 @@ ansible-galaxy collection install --offline -p "$work/collections" "$tarball" >"
 "$VENV_DIR/bin/python" "$ctx/_build/scripts/introspect.py" introspect \
     --write-pip "$work/pip.txt" --write-bindep "$work/bindep.txt" "$work/collections" >"$work/introspect.log" 2>&1 ||
     { cat "$work/introspect.log"; die "introspect failed"; }
-"$VENV_DIR/bin/python" - "$work/pip.txt" "$ROOT/meta/ee-requirements.txt" <<'PY' || die "the image would not get the collection's Python requirements"
+"$VENV_DIR/bin/python" - "$work/pip.txt" "$ROOT/meta/ee-requirements.txt" "$ROOT/requirements.txt" <<'PY' || die "the image would not get the collection's Python requirements"
 import sys
 def reqs(path):
     return sorted(line.split('#')[0].strip() for line in open(path) if line.split('#')[0].strip())
-got, want = reqs(sys.argv[1]), reqs(sys.argv[2])
+got, want, users = reqs(sys.argv[1]), reqs(sys.argv[2]), reqs(sys.argv[3])
 if got != want or not any(r.startswith('requests') for r in got):
     sys.exit('    FAILED: introspect collected %r, meta/ee-requirements.txt says %r' % (got, want))
-print('    ok: %s' % ', '.join(got))
+# requirements.txt tells users the same (the test venvs pin exact versions elsewhere).
+if users != want:
+    sys.exit('    FAILED: requirements.txt says %r, meta/ee-requirements.txt says %r' % (users, want))
+print('    ok: %s (the same as requirements.txt)' % ', '.join(got))
 PY
 log "execution environment check passed"
