@@ -36,14 +36,15 @@ PIP_QUIET := 2>&1 | { grep --line-buffered -v 'is ignored: it is neither a file 
 # INTEGRATION_CORES. ansible-core 2.20+ needs Python >= 3.12 on the controller.
 CORES             := 2.16 2.17 2.18 2.19 2.20 2.21
 INTEGRATION_CORES := 2.16 2.19 2.21
-# Each core's venv, Python and requirements file.
+# Each core's venv (requirements: requirements-dev.txt for 2.21, requirements-oldest.txt
+# for 2.16, else tests/requirements/ansible-core-X.Y.txt), controller Python and copy.
+# 2.19 runs on 3.12 (it supports 3.11 to 3.13) so that both Pythons get three cores.
 core_venv = $(if $(filter 2.21,$1),$(VENV),$(if $(filter 2.16,$1),$(VENV_OLD),.venv-$1))
 core_py   = $(if $(filter 2.19 2.20 2.21,$1),$(PY_NEW),$(PY_OLD))
-core_reqs = $(if $(filter 2.21,$1),requirements-dev.txt,$(if $(filter 2.16,$1),requirements-oldest.txt,tests/requirements/ansible-core-$1.txt))
 core_copy = .build/core-$1/ansible_collections/capgo/cloud
-# Two lanes run side by side (2 cores): one per Python version, so that the venvs
+# Two lanes run side by side (2 CPU cores): one per Python version, so that the venvs
 # ansible-test builds in ~/.ansible/test/venv (one per Python and requirements set) are
-# never created by two runs at once. Within a lane the cores run one after the other.
+# never created by two of our runs at once. Within a lane the cores run one after another.
 lane_cores = $(foreach c,$2,$(if $(filter $1,$(call core_py,$c)),$c))
 # Extra ansible-test arguments, e.g. make test-sanity ANSIBLE_TEST_ARGS="--test pep8"
 ANSIBLE_TEST_ARGS ?=
