@@ -49,7 +49,7 @@ lane_cores = $(foreach c,$2,$(if $(filter $1,$(call core_py,$c)),$c))
 # Extra ansible-test arguments, e.g. make test-sanity ANSIBLE_TEST_ARGS="--test pep8"
 ANSIBLE_TEST_ARGS ?=
 # Where ruff looks (Python outside plugins/ and tests/unit/, which sanity covers).
-RUFF_PATHS := $(wildcard tests/emulator tests/utils tests/reliability benchmarks hacking noxfile.py)
+RUFF_PATHS := $(wildcard tests/emulator tests/utils tests/reliability tests/examples benchmarks hacking noxfile.py)
 # ansible-lint targets (skipped while they do not exist yet).
 LINT_PATHS := $(wildcard examples roles tests/integration/targets)
 
@@ -63,6 +63,7 @@ TEST_PARTS += test-emulator
 TEST_PARTS += test-sanity
 TEST_PARTS += test-integration
 TEST_PARTS += test-reliability
+TEST_PARTS += test-examples
 TEST_PARTS += test-docs
 TEST_PARTS += test-build
 TEST_PARTS += test-ee
@@ -70,7 +71,7 @@ TEST_PARTS += test-nox
 
 .PHONY: help venv venv-oldest copy get-pip demo bench docs test $(TEST_PARTS) \
         test-unit-new test-unit-old test-sanity-new test-sanity-old \
-        test-integration-new test-integration-old test-reliability test-docs test-build \
+        test-integration-new test-integration-old test-reliability test-examples test-docs test-build \
         test-nox test-ee test-ci tools-actionlint build clean
 
 help:
@@ -82,6 +83,7 @@ help:
 	@echo "make test-sanity       ansible-test sanity on every ansible-core, no ignore files"
 	@echo "make test-integration  ansible-test integration against the emulator ($(INTEGRATION_CORES))"
 	@echo "make test-reliability  faults, load, secrets, TLS, bad input, property-based (real playbooks)"
+	@echo "make test-examples     every example of the docs and the modules, run against the emulator"
 	@echo "make test-nox          antsibull-nox: $(NOX_SESSIONS)"
 	@echo "make test-ee           ansible-builder create of the execution environment"
 	@echo "make test-ci           actionlint on .github/workflows/"
@@ -201,6 +203,11 @@ test-emulator: venv
 test-reliability: venv copy
 	PATH=$(ROOT)/$(VENV)/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(COLL_PATH) \
 	  timeout 1200 $(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/reliability
+
+# Every example of the docs and of the modules' EXAMPLES, run against the emulator (tests/examples/manifest.yml).
+test-examples: venv copy
+	PATH=$(ROOT)/$(VENV)/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(COLL_PATH) \
+	  timeout 1200 $(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/examples
 
 test-sanity:
 	@$(call matrix,sanity,$(CORES))

@@ -16,21 +16,26 @@ options:
   api_key:
     description:
       - Capgo API key (a UUID), sent in the C(capgkey) header.
-      - If not set, the value of the E(CAPGO_API_KEY) environment variable is used.
+      - If not set, the value of the E(CAPGO_API_KEY) environment variable is used. One of the two is required; without
+        either the task fails before any request and says so.
+      - The key is only ever sent to O(api_url)'s scheme, host and port; redirects are not followed.
       - Create keys in the Capgo console under API keys. Creating organizations needs a key that holds the
         C(org.create) permission; updating needs C(org_admin) and deleting C(org_super_admin) on the organization.
     type: str
-    required: true
   api_url:
     description:
-      - Base URL of the Capgo API. The modules add C(/organization) themselves.
+      - Base URL of the Capgo API. The modules add the route (C(/organization), C(/app), C(/channel)) themselves;
+        a URL that already ends in C(/organization) is used without it.
+      - The server must answer at this address; an HTTP redirect (3xx) fails the task, naming where it pointed.
       - If not set, the value of the E(CAPGO_API_URL) environment variable is used, else V(https://api.capgo.app).
       - Point it at a self-hosted Capgo (C(<SUPABASE_URL>/functions/v1)) or at the collection's local emulator.
     type: str
     default: https://api.capgo.app
   api_timeout:
     description:
-      - Seconds to wait for the server to connect and to answer each request.
+      - Seconds each attempt of a request may take, from connecting to the last byte of the answer; a server that
+        answers slower fails the attempt. A task ends within about O(api_timeout) times (O(api_retries) + 1), plus
+        backoff, per request it sends.
       - If not set, the value of the E(CAPGO_API_TIMEOUT) environment variable is used.
     type: int
     default: 30
@@ -38,8 +43,9 @@ options:
     description:
       - How many times a request is repeated after HTTP 429 (honouring C(Retry-After)), HTTP 502, 503, 504
         or a connection error, with capped exponential backoff and jitter.
-      - A create (C(POST)) is only repeated when the server certainly did not process it; after a lost answer the
-        module looks the organization up by name first, so it is never created twice.
+      - A create (C(POST)) is only repeated when the server certainly did not process it; after a lost answer
+        M(capgo.cloud.capgo_organization) looks the organization up by name, and M(capgo.cloud.capgo_app) the app by
+        its id, so neither is created twice.
       - Authentication failures (HTTP 401 and 403) are never repeated, because the server blocks an address
         after 20 failed authentications.
       - If not set, the value of the E(CAPGO_API_RETRIES) environment variable is used.

@@ -32,6 +32,16 @@ from ansible_collections.capgo.cloud.plugins.module_utils.organization import (
 SIGNED = 'https://sb.capgo.app/storage/v1/object/sign/images/%s?token=t%d'
 
 
+def server_logo_path(value):
+    """storage.ts normalizeImagePath for paths (what these tests send): drop a leading images/, then leading /s."""
+    if '://' in value:
+        return value
+    path = value.strip()
+    if path.startswith('images/'):
+        path = path[len('images/'):]
+    return path.lstrip('/') or value.strip()
+
+
 class FakeClient:
     """Answers GET/POST/PUT/DELETE /organization like the real server, and records the calls."""
 
@@ -51,13 +61,15 @@ class FakeClient:
         row = dict(org) if full else dict((k, org.get(k)) for k in ORG_FIELDS)
         if row.get('logo') and '://' not in row['logo']:
             self.signs += 1
-            row['logo'] = SIGNED % (row['logo'], self.signs)
+            # The server normalises the stored path once more when it signs it.
+            row['logo'] = SIGNED % (server_logo_path(row['logo']), self.signs)
         return row
 
     def _find(self, org_id):
         return next((org for org in self.orgs if org['id'] == org_id), None)
 
-    def request(self, method, sub_path='', params=None, body=None, action=None):
+    def request(self, method, path='/organization', params=None, body=None, action=None):
+        assert path == '/organization'
         self.calls.append((method, (params or {}).get('orgId') or (body or {}).get('orgId') or (body or {}).get('page')))
         failure = self.fail.get(method)
         if failure:
@@ -81,7 +93,9 @@ class FakeClient:
             self.put_bodies.append(dict(body))
             org = self._find(body['orgId'])
             for key, value in body.items():
-                if key != 'orgId':
+                if key == 'logo':
+                    org[key] = server_logo_path(value)
+                elif key != 'orgId':
                     org[key] = value
             full = self._row(org, full=True)
             full.update(created_at='2026-01-01T00:00:00.000Z')
@@ -296,6 +310,33 @@ def test_lost_post_answer_adopts_the_created_org_instead_of_creating_twice():
     assert 'not created a second time' in service.warnings[0]
 
 
+def test_lost_post_answer_with_a_failed_lookup_says_the_create_may_have_happened():
+    lost = CapgoTransportError('connection reset', maybe_processed=True)
+    refused = CapgoTransportError('connection error (Connection refused)', maybe_processed=False)
+    client = FakeClient(fail={'POST': [(lost, lambda c: c._create({'name': 'Acme'}))], 'GET': [None, refused]})
+    with pytest.raises(OrganizationError) as info:
+        run(client, name=' Acme ')
+    text = str(info.value)
+    assert 'the create may have happened' in text and "list organizations named 'Acme' before retrying" in text
+    assert 'connection reset' in text and 'Connection refused' in text
+    # no second POST: the outcome of the first is unknown
+    assert [c[0] for c in client.calls] == ['GET', 'POST', 'GET']
+
+
+def test_lost_post_answer_then_two_organizations_with_the_name_fails_instead_of_adopting_one():
+    def two_exist(c):
+        c._create({'name': 'Acme'})
+        c._create({'name': 'Acme'})
+    lost = CapgoTransportError('connection reset', maybe_processed=True)
+    client = FakeClient(fail={'POST': [(lost, two_exist)]})
+    service = OrganizationService(client)
+    with pytest.raises(OrganizationError) as info:
+        ensure_organization(service, params(name='Acme'), False)
+    assert '2 organizations with that name' in str(info.value) and 'new-1, new-2' in str(info.value)
+    assert [c[0] for c in client.calls] == ['GET', 'POST', 'GET']
+    assert service.warnings == []
+
+
 def test_post_503_that_created_nothing_is_sent_again_after_a_lookup():
     unavailable = CapgoApiError(503, 'service_unavailable', 'down')
     client = FakeClient(fail={'POST': [unavailable, None]})
@@ -335,8 +376,8 @@ def test_delete_denied_is_an_error():
 
 def test_docs_shaped_put_answer_is_read_back_with_a_get():
     class DocsClient(FakeClient):
-        def request(self, method, sub_path='', params=None, body=None, action=None):
-            answer = FakeClient.request(self, method, sub_path, params, body, action)
+        def request(self, method, path='/organization', params=None, body=None, action=None):
+            answer = FakeClient.request(self, method, path, params, body, action)
             if method == 'PUT':
                 return {'status': 'Organization updated', 'data': {'id': answer['id'], 'name': answer['data']['name']}}
             return answer
@@ -454,3 +495,43 @@ def test_update_of_a_2fa_org_explains_the_server_refusal():
                         fail={'PUT': [None, CapgoApiError(400, 'cannot_update_org', 'new row violates row-level security')]})
     with pytest.raises(OrganizationError, match='two-factor'):
         run(client, org_id='a', enforce_encrypted_bundles=True)
+
+
+@pytest.mark.parametrize('logo, answered', [
+    ('/images/org/a/logo.png', 'org/a/logo.png'),
+    ('images/images/b.png', 'b.png'),
+])
+def test_logo_the_server_normalises_again_on_read_settles_after_one_run(logo, answered):
+    rows = [org_row('a', 'Acme')]
+    check_client, real_client = FakeClient(rows), FakeClient(rows)
+    dummy, check_diff, predicted = run(check_client, check_mode=True, org_id='a', logo=logo)
+    changed, real_diff, actual = run(real_client, org_id='a', logo=logo)
+    assert changed and actual['logo'] == answered
+    assert predicted == actual and check_diff == real_diff
+    changed_again, dummy, again = run(real_client, org_id='a', logo=logo)
+    assert not changed_again and again['logo'] == answered
+    assert [call[0] for call in real_client.calls] == ['GET', 'PUT', 'GET']
+
+
+def test_empty_logo_against_a_server_that_answers_empty_is_no_change():
+    client = FakeClient([org_row('a', 'Acme', logo='')])
+    changed, dummy, org = run(client, org_id='a', logo='')
+    assert not changed and org['logo'] == '' and client.calls == [('GET', 'a')]
+
+
+def test_setting_a_first_logo_does_not_warn():
+    client = FakeClient([org_row('a', 'Acme')])
+    service = OrganizationService(client)
+    changed, dummy, org = ensure_organization(service, params(org_id='a', logo='org/a/l.png'), False)
+    assert changed and org['logo'] == 'org/a/l.png' and service.warnings == []
+
+
+def test_a_logo_the_server_cannot_sign_warns_after_the_write():
+    client = FakeClient([org_row('a', 'Acme')])
+    # The server answers null for a path whose storage object it cannot sign.
+    client._row = lambda org, full=False: dict(FakeClient._row(client, org, full), logo=None)
+    service = OrganizationService(client)
+    changed, dummy, org = ensure_organization(service, params(org_id='a', logo='org/a/missing.png'), False)
+    assert changed and org['logo'] is None
+    assert len(service.warnings) == 1 and 'org/a/missing.png' in service.warnings[0]
+    assert 'could not sign' in service.warnings[0]
