@@ -16,6 +16,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError, CapgoClient, CapgoTransportError
+from ansible_collections.capgo.cloud.plugins.module_utils.resource import InputError
 from ansible_collections.capgo.cloud.plugins.module_utils.security import SETTINGS_DEFAULTS
 from ansible_collections.capgo.cloud.plugins.module_utils.organization import (
     ORG_FIELDS,
@@ -25,8 +26,8 @@ from ansible_collections.capgo.cloud.plugins.module_utils.organization import (
     compute_delta,
     desired_state,
     ensure_organization,
-    list_organizations,
     is_not_visible,
+    list_organizations,
     organization_view,
 )
 
@@ -639,10 +640,8 @@ def test_a_retried_delete_answered_not_visible_while_the_org_is_still_there_is_a
     assert client.calls == [('GET', 'a'), ('DELETE', 'a'), ('GET', 'a')]
 
 
-def test_bad_org_id_and_missing_name_messages():
-    with pytest.raises(OrganizationError, match='^org_id must not be empty$'):
+def test_bad_org_id_and_unexpected_answer_messages():
+    with pytest.raises(InputError, match='^org_id must not be empty$'):
         run(FakeClient(), org_id='  ', name='Acme')
-    with pytest.raises(OrganizationError, match='^one of org_id or name is required$'):
-        run(FakeClient())
     with pytest.raises(OrganizationError, match='^unexpected organization from the server: '):
         organization_view(['not', 'a', 'dict'])
