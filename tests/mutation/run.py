@@ -36,6 +36,8 @@ COPIED = ['plugins', 'meta', 'galaxy.yml', 'tests/unit', 'tests/config.yml']
 EQUIVALENT = ROOT / 'tests' / 'mutation' / 'equivalent.yml'
 REPORT = ROOT / 'tests' / 'MUTATION.md'
 PREFIX = 'ansible_collections.capgo.cloud.plugins.'
+# A test failed, or the tests ran past mutmut's time limit (the mutant loops): either way the tests noticed.
+DETECTED = ('killed', 'timeout')
 
 SETUP_CFG = """[mutmut]
 source_paths =
@@ -111,7 +113,7 @@ def collect():
             status = status_by_exit_code[code]
             path, function, number = short_name(key)
             before = after = ''
-            if status != 'killed':
+            if status not in DETECTED:
                 before, after = changed_lines(get_diff_for_mutant(key, path=source))
             mutants.append(dict(file=path, function=function, number=number, status=status,
                                 before=before, after=after))
@@ -122,7 +124,7 @@ def classify(mutants):
     equivalent = yaml.safe_load(EQUIVALENT.read_text()) or []
     used = set()
     for mutant in mutants:
-        if mutant['status'] == 'killed':
+        if mutant['status'] in DETECTED:
             continue
         for index, entry in enumerate(equivalent):
             if (entry['file'], entry['function'], entry['before'], entry['after']) == (
@@ -137,7 +139,7 @@ def classify(mutants):
 def score_line(label, rows):
     total = len(rows)
     equivalent = sum(1 for m in rows if m.get('equivalent'))
-    killed = sum(1 for m in rows if m['status'] == 'killed')
+    killed = sum(1 for m in rows if m['status'] in DETECTED)
     counted = total - equivalent
     percent = 100.0 * killed / counted if counted else 100.0
     return '| %s | %d | %d | %d | %d | %.1f%% |' % (label, total, equivalent, killed, counted - killed, percent)
@@ -151,9 +153,10 @@ def report(mutants, stale, seconds, max_children):
         'Written by `make mutation` (tests/mutation/run.py): mutmut %s mutates `plugins/module_utils/` and'
         % mutmut.__version__,
         '`plugins/plugin_utils/` one change at a time and runs the unit tests (`tests/unit/`) that reach the',
-        'changed function. A mutant is *killed* when a test fails. *Equivalent* mutants behave exactly like the',
+        'changed function. A mutant is *killed* when a test fails or the tests time out. *Equivalent* mutants behave exactly like the',
         'code (listed with the reason in `tests/mutation/equivalent.yml`) and are not counted. String literals',
-        'that contain a space (messages) are not mutated.',
+        'that contain a space (messages) are not mutated. Status *survived*: the tests that reach the function',
+        'pass with the change; *no tests*: no unit test reaches the function at all.',
         '',
         'Run time: %d s with %d workers on a 2-core machine shared with other work (times vary with load).'
         % (seconds, max_children),
@@ -175,7 +178,7 @@ def report(mutants, stale, seconds, max_children):
                 m['before'].replace('|', '\\|'), m['after'].replace('|', '\\|')))
         return out
 
-    surviving = [m for m in mutants if m['status'] != 'killed' and not m.get('equivalent')]
+    surviving = [m for m in mutants if m['status'] not in DETECTED and not m.get('equivalent')]
     by_function = {}
     for m in surviving:
         key = (m['file'], m['function'], m['status'])
@@ -215,7 +218,7 @@ def main():
     stale = classify(mutants)
     report(mutants, stale, time.time() - started, args.max_children)
     counted = [m for m in mutants if not m.get('equivalent')]
-    killed = sum(1 for m in counted if m['status'] == 'killed')
+    killed = sum(1 for m in counted if m['status'] in DETECTED)
     print('mutation score: %d of %d non-equivalent mutants killed (%.1f%%); summary in %s'
           % (killed, len(counted), 100.0 * killed / max(1, len(counted)), REPORT.relative_to(ROOT)))
 
