@@ -267,7 +267,8 @@ build: venv
 	@VENV=$(VENV) bash -c '. hacking/common.sh; need_venv ansible-galaxy; t=$$(build_tarball "$(ROOT)/dist"); echo "built $$t"'
 # Mutation testing of plugins/module_utils and plugins/plugin_utils against the unit tests (mutmut,
 # in .build/mutation); writes tests/MUTATION.md. Not part of `make test`: it takes minutes.
-# MUTATION_ARGS, e.g. --max-children 4, or --report-only to rewrite the summary from the last run.
+# MUTATION_ARGS, e.g. --max-children 4; --report-only rewrites the summary from the last run; --again
+# re-tests only the mutants the last run did not kill, against the current unit tests.
 MUTATION_ARGS ?=
 mutation: venv-mutation copy
 	timeout 2400 $(VENV_MUT)/bin/python tests/mutation/run.py $(MUTATION_ARGS)

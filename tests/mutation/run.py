@@ -67,7 +67,24 @@ def prepare():
     (WORK / 'setup.cfg').write_text(SETUP_CFG)
 
 
-def mutmut_run(max_children):
+def refresh_tests():
+    """Replace the unit tests of the last run with the current ones (the mutated code stays as it was)."""
+    target = WORK / COLLECTION / 'tests' / 'unit'
+    shutil.rmtree(target)
+    shutil.copytree(COPY / 'tests' / 'unit', target)
+
+
+def undetected_keys():
+    from mutmut.stats import status_by_exit_code
+    keys = []
+    for meta in sorted((WORK / 'mutants').rglob('*.py.meta')):
+        for key, code in json.loads(meta.read_text())['exit_code_by_key'].items():
+            if status_by_exit_code[code] not in DETECTED:
+                keys.append(key)
+    return keys
+
+
+def mutmut_run(max_children, names=()):
     """Inside WORK: mutmut run, with prose string literals left alone (see the module docstring)."""
     from mutmut.mutation import mutators
 
@@ -82,7 +99,7 @@ def mutmut_run(max_children):
     mutators.mutation_operators[:] = [(kind, operator_string if op is original else op)
                                       for kind, op in mutators.mutation_operators]
     from mutmut.__main__ import cli
-    cli(['run', '--max-children', str(max_children)], standalone_mode=False)
+    cli(['run', '--max-children', str(max_children)] + list(names), standalone_mode=False)
 
 
 def short_name(key):
@@ -145,7 +162,7 @@ def score_line(label, rows):
     return '| %s | %d | %d | %d | %d | %.1f%% |' % (label, total, equivalent, killed, counted - killed, percent)
 
 
-def report(mutants, stale, seconds, max_children):
+def report(mutants, stale, seconds, max_children, mode):
     import mutmut
     lines = [
         '# Mutation testing',
@@ -158,8 +175,8 @@ def report(mutants, stale, seconds, max_children):
         'that contain a space (messages) are not mutated. Status *survived*: the tests that reach the function',
         'pass with the change; *no tests*: no unit test reaches the function at all.',
         '',
-        'Run time: %d s with %d workers on a 2-core machine shared with other work (times vary with load).'
-        % (seconds, max_children),
+        'Run time: %d s for %s, with %d workers on a 2-core machine shared with other work (times vary with load).'
+        % (seconds, mode, max_children),
         '',
         '| scope | mutants | equivalent | killed | not killed | score (killed / non-equivalent) |',
         '| --- | ---: | ---: | ---: | ---: | ---: |',
@@ -206,17 +223,28 @@ def main():
     parser.add_argument('--max-children', type=int, default=os.cpu_count() or 2)
     parser.add_argument('--mutmut-run', action='store_true', help=argparse.SUPPRESS)
     parser.add_argument('--report-only', action='store_true', help='rewrite tests/MUTATION.md from the last run')
+    parser.add_argument('--again', action='store_true',
+                        help='test the mutants the last run did not kill against the current unit tests '
+                             '(the code must not have changed since)')
+    parser.add_argument('names', nargs='*', help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.mutmut_run:
-        return mutmut_run(args.max_children)
+        return mutmut_run(args.max_children, args.names)
     started = time.time()
-    if not args.report_only:
+    names = []
+    if args.again:
+        refresh_tests()
+        names = undetected_keys()
+    elif not args.report_only:
         prepare()
-        subprocess.run([sys.executable, __file__, '--mutmut-run', '--max-children', str(args.max_children)],
+    if not args.report_only:
+        subprocess.run([sys.executable, __file__, '--mutmut-run', '--max-children', str(args.max_children)] + names,
                        cwd=WORK, check=True)
     mutants = collect()
     stale = classify(mutants)
-    report(mutants, stale, time.time() - started, args.max_children)
+    mode = ('a re-test of the %d mutants the previous run did not kill' % len(names) if args.again
+            else 'the summary only' if args.report_only else 'the whole run')
+    report(mutants, stale, time.time() - started, args.max_children, mode)
     counted = [m for m in mutants if not m.get('equivalent')]
     killed = sum(1 for m in counted if m['status'] in DETECTED)
     print('mutation score: %d of %d non-equivalent mutants killed (%.1f%%); summary in %s'
