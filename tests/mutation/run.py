@@ -49,6 +49,9 @@ pytest_add_cli_args_test_selection =
 pytest_add_cli_args =
     -p
     no:cacheprovider
+# The unit tests take about a second in all: a mutant whose tests need more than a few CPU
+# seconds loops, and is stopped (and counted as detected) after that instead of mutmut's default 30.
+timeout_multiplier = 2.0
 """ % ('\n'.join('    %s/%s/' % (COLLECTION, path) for path in MUTATED), COLLECTION)
 
 
