@@ -20,6 +20,8 @@ from ansible_collections.capgo.cloud.plugins.module_utils.resource import InputE
 from ansible_collections.capgo.cloud.plugins.module_utils.security import SETTINGS_DEFAULTS
 from ansible_collections.capgo.cloud.plugins.module_utils.organization import (
     ORG_FIELDS,
+    ORGANIZATION_INFO_TASK,
+    ORGANIZATION_TASK,
     OrganizationError,
     OrganizationService,
     build_diff,
@@ -645,3 +647,38 @@ def test_bad_org_id_and_unexpected_answer_messages():
         run(FakeClient(), org_id='  ', name='Acme')
     with pytest.raises(OrganizationError, match='^unexpected organization from the server: '):
         organization_view(['not', 'a', 'dict'])
+
+
+# -- the tasks the two modules run ------------------------------------------------------------
+
+def test_the_organization_task_checks_input_and_returns_changed_organization_and_diff():
+    with pytest.raises(OrganizationError, match='website'):
+        ORGANIZATION_TASK.check_input(params(name='Acme', website='ftp://x.example'))
+    with pytest.raises(InputError, match='org_id'):
+        ORGANIZATION_TASK.check_input(params(org_id=' ', name='Acme'))
+    ORGANIZATION_TASK.check_input(params(name='Acme', website='acme.example'))
+    client, warnings = FakeClient([org_row('a', 'Acme')]), []
+    result = ORGANIZATION_TASK.run(client, params(org_id='a', name='Renamed'), True, warnings.append)
+    assert sorted(result) == ['changed', 'diff', 'organization'] and result['changed'] is True
+    assert result['organization']['name'] == 'Renamed' and result['diff']['after']['name'] == 'Renamed'
+    assert client.calls == [('GET', 'a')] and warnings == []
+
+
+def test_the_organization_task_passes_warnings_on():
+    lost = CapgoTransportError('connection reset', maybe_processed=True)
+    client, warnings = FakeClient(fail={'POST': [(lost, lambda c: c._create({'name': 'Acme'}))]}), []
+    result = ORGANIZATION_TASK.run(client, params(name='Acme'), False, warnings.append)
+    assert result['organization']['id'] == 'new-1' and len(warnings) == 1 and 'not created a second time' in warnings[0]
+
+
+def test_the_organization_info_task_checks_input_and_lists():
+    with pytest.raises(OrganizationError, match='^name must not be empty$'):
+        ORGANIZATION_INFO_TASK.check_input({'org_id': None, 'name': ' <b></b> '})
+    with pytest.raises(InputError, match='org_id'):
+        ORGANIZATION_INFO_TASK.check_input({'org_id': '', 'name': None})
+    ORGANIZATION_INFO_TASK.check_input({'org_id': None, 'name': None})
+    client = FakeClient([org_row('a', 'Acme'), org_row('b', 'Other')])
+    assert ORGANIZATION_INFO_TASK.run(client, {'org_id': None, 'name': 'Other'}, False, None) == {
+        'changed': False, 'organizations': [organization_view(org_row('b', 'Other'))]}
+    assert ORGANIZATION_INFO_TASK.run(client, {'org_id': 'a', 'name': None}, False, None) == {
+        'changed': False, 'organizations': [organization_view(org_row('a', 'Acme'))]}
