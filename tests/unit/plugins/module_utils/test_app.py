@@ -421,3 +421,21 @@ def test_tasks_declare_options_and_rules():
     assert APP_TASK.validation == {'mutually_exclusive': [('org_id', 'org')]}
     assert set(APP_INFO_TASK.options()) == {'app_id', 'org_id', 'org'}
     assert APP_INFO_TASK.validation == {'mutually_exclusive': [('org_id', 'org')]}
+
+
+# -- the tasks the two modules run ------------------------------------------------------------
+
+def test_the_app_task_returns_changed_app_and_diff_and_passes_warnings_on():
+    client, warnings = FakeCapgo(apps=[app_row(APP, name='Acme Shop')]), []
+    result = APP_TASK.run(client, params(name='Renamed', icon='org/org-1/missing.png'), False, warnings.append)
+    assert sorted(result) == ['app', 'changed', 'diff'] and result['changed'] is True
+    assert result['app']['name'] == 'Renamed' and result['diff']['after']['name'] == 'Renamed'
+    assert len(warnings) == 1 and 'org/org-1/missing.png' in warnings[0]
+
+
+def test_the_app_info_task_lists():
+    client = FakeCapgo(apps=[app_row(APP, name='Acme Shop')])
+    result = APP_INFO_TASK.run(client, dict(app_id=APP, org_id=None, org=None), False, None)
+    assert result['changed'] is False and [app['app_id'] for app in result['apps']] == [APP]
+    assert APP_INFO_TASK.run(client, dict(app_id='com.acme.none', org_id=None, org=None), False, None) == {
+        'changed': False, 'apps': []}

@@ -318,3 +318,20 @@ def test_tasks_declare_options():
     assert spec['disable_auto_update']['choices'] == ['major', 'minor', 'patch', 'version_number', 'none']
     assert spec['update_platforms']['default'] is False and spec['name']['required'] is True
     assert set(CHANNEL_INFO_TASK.options()) == {'app_id', 'name'}
+
+
+# -- the tasks the two modules run ------------------------------------------------------------
+
+def test_the_channel_task_returns_changed_channel_and_diff():
+    client, warnings = fake(stored('production', version='1.0.0')), []
+    result = CHANNEL_TASK.run(client, params(version='1.1.0'), True, warnings.append)
+    assert sorted(result) == ['changed', 'channel', 'diff'] and result['changed'] is True
+    assert result['channel']['version']['name'] == '1.1.0' and client.summary() == [GET]
+
+
+def test_the_channel_info_task_lists_all_or_one():
+    client = fake(stored('production'), stored('beta', cid=2))
+    everything = CHANNEL_INFO_TASK.run(client, {'app_id': APP, 'name': None}, False, None)
+    assert everything['changed'] is False and sorted(c['name'] for c in everything['channels']) == ['beta', 'production']
+    one_channel = CHANNEL_INFO_TASK.run(client, {'app_id': APP, 'name': 'beta'}, False, None)
+    assert [c['name'] for c in one_channel['channels']] == ['beta']
