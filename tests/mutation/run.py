@@ -34,6 +34,8 @@ MUTATED = ['plugins/module_utils', 'plugins/plugin_utils']
 # What the unit tests read besides the code: the other plugins, meta/runtime.yml, galaxy.yml.
 COPIED = ['plugins', 'meta', 'galaxy.yml', 'tests/unit', 'tests/config.yml']
 EQUIVALENT = ROOT / 'tests' / 'mutation' / 'equivalent.yml'
+# Why the mutants of a function that no unit test kills are left to other tests (still counted as not killed).
+EXPLAINED = ROOT / 'tests' / 'mutation' / 'explained.yml'
 REPORT = ROOT / 'tests' / 'MUTATION.md'
 PREFIX = 'ansible_collections.capgo.cloud.plugins.'
 # A test failed, or the tests ran past mutmut's time limit (the mutant loops): either way the tests noticed.
@@ -203,9 +205,12 @@ def report(mutants, stale, seconds, max_children, mode):
     for m in surviving:
         key = (m['file'], m['function'], m['status'])
         by_function[key] = by_function.get(key, 0) + 1
-    lines += ['', '## Not killed, by function', '', '| file | function | status | mutants |', '| --- | --- | --- | ---: |']
+    explained = dict(((e['file'], e['function']), e['reason']) for e in (yaml.safe_load(EXPLAINED.read_text()) or []))
+    lines += ['', '## Not killed, by function', '',
+              'Why, where `tests/mutation/explained.yml` says so (these still count as not killed).', '',
+              '| file | function | status | mutants | why |', '| --- | --- | --- | ---: | --- |']
     for (path, function, status), count in sorted(by_function.items(), key=lambda item: (-item[1], item[0])):
-        lines.append('| %s | %s | %s | %d |' % (path, function, status, count))
+        lines.append('| %s | %s | %s | %d | %s |' % (path, function, status, count, explained.get((path, function), '')))
     lines += ['', '## Not killed (%d)' % len(surviving), '']
     lines += table(surviving) if surviving else ['None.']
     equivalent = [m for m in mutants if m.get('equivalent')]
