@@ -73,17 +73,19 @@ WEBSITES += [
 ]
 
 REJECTED_WEBSITES = [
-    'ftp://capgo.app',
-    'https://user:pass@capgo.app',
-    'user:pass@example.com',
-    'mailto:a@b.com',
-    'javascript://x',
-    'https://exa mple.com/',
-    'https://example.com:99999/',
-    'https://',
-    '[::1',
-    'example.com:65536',
-    'example.com:8o',
+    ('ftp://capgo.app', "website must be an http:// or https:// URL, got scheme 'ftp'"),
+    ('javascript://x', "website must be an http:// or https:// URL, got scheme 'javascript'"),
+    ('https://user:pass@capgo.app', 'website must not contain credentials (user:password@)'),
+    ('user:pass@example.com', 'website must not contain credentials (user:password@)'),
+    ('mailto:a@b.com', 'website must not contain credentials (user:password@)'),
+    ('https://exa mple.com/', 'bad host'),
+    ('exa%20mple.com', 'bad host'),
+    ('https://example.com:99999/', "website has an invalid port '99999'"),
+    ('example.com:65536', "website has an invalid port '65536'"),
+    ('example.com:8o', "website has an invalid port '8o'"),
+    ('https://', 'website has no host'),
+    ('[::1', 'bad IPv6 host'),
+    ('https://[::1/', 'bad IPv6 host'),
 ]
 
 
@@ -92,10 +94,11 @@ def test_website_is_normalised_like_the_server(value, expected):
     assert normalize_website(value) == expected
 
 
-@pytest.mark.parametrize('value', REJECTED_WEBSITES)
-def test_website_rejections(value):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize('value, message', REJECTED_WEBSITES)
+def test_website_rejections(value, message):
+    with pytest.raises(ValueError) as info:
         normalize_website(value)
+    assert str(info.value) == message
 
 
 @pytest.mark.parametrize('value, expected', [
