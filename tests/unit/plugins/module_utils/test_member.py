@@ -26,6 +26,7 @@ from ansible_collections.capgo.cloud.plugins.module_utils.member import (
     canonical_role,
     ensure_member,
     find_member,
+    invite_code,
     is_last_super_admin,
     list_members,
     member_from_server,
@@ -588,3 +589,16 @@ def test_the_member_info_task_checks_input_and_lists():
     assert everyone['changed'] is False and [m['email'] for m in everyone['members']] == ['owner@acme.example', DEV]
     one = MEMBER_INFO_TASK.run(client, {'org_id': ORG, 'email': 'DEV@acme.example'}, False, None)
     assert [m['email'] for m in one['members']] == [DEV]
+
+
+@pytest.mark.parametrize('error, code', [
+    (invite_error('NO_EMAIL'), 'NO_EMAIL'),
+    (invite_error('SOMETHING_NEW'), 'SOMETHING_NEW'),
+    (CapgoApiError(400, None, 'already_invited'), 'ALREADY_INVITED'),
+    (CapgoApiError(400, 'no_email', 'x'), 'NO_EMAIL'),
+    (CapgoApiError(400, 'invalid_body', 'x', more_info={'data': 3}), None),
+    (CapgoApiError(400, None, 'Error inviting user'), None),
+    (CapgoTransportError('connection reset'), None),
+])
+def test_invite_code_from_every_error_shape(error, code):
+    assert invite_code(error) == code
