@@ -602,3 +602,26 @@ def test_the_member_info_task_checks_input_and_lists():
 ])
 def test_invite_code_from_every_error_shape(error, code):
     assert invite_code(error) == code
+
+
+def test_an_invitation_the_list_does_not_show_is_reported_as_it_stands():
+    # An old invitation: the list misses it, the server refuses to invite again.
+    client = FakeClient(team(), users=USERS, fail={'POST': invite_error('ALREADY_INVITED')})
+    service = MemberService(client)
+    changed, diff, result = ensure_member(service, params(email=DEV, role='org_admin'), False)
+    assert changed is False and diff['before'] == diff['after']
+    assert result['member'] == {'email': DEV, 'role': None, 'pending': True, 'uid': None}
+    assert result['msg'] == 'dev@acme.example is already invited to organization org-1'
+    assert service.warnings == ['the server reports that dev@acme.example is already invited to organization org-1, '
+                                'but the member list does not show them (an invitation older than 7 days?)']
+
+
+def test_a_concurrent_invitation_with_another_role_is_reported_with_a_warning():
+    def invited_meanwhile(c):
+        c.members[ORG].append(member(DEV, 'org_member', is_tmp=True))
+    client = FakeClient(team(), users=USERS, fail={'POST': [(invite_error('ALREADY_INVITED'), invited_meanwhile)]})
+    service = MemberService(client)
+    changed, dummy, result = ensure_member(service, params(email=DEV, role='org_admin'), False)
+    assert changed is False and result['member']['role'] == 'org_member' and result['member']['pending'] is True
+    assert service.warnings == ['dev@acme.example is already invited to organization org-1 with role org_member, '
+                                'not org_admin']
