@@ -70,6 +70,8 @@ WEBSITES += [
     ("example.com/?a'b`c{d}", 'https://example.com/?a%27b`c{d}'),
     ("example.com/#a'b`c{d}", "https://example.com/#a'b%60c{d}"),
     ('example.com/%7e', 'https://example.com/%7e'),               # existing escapes are kept as written
+    ('example.com\\a\\b', 'https://example.com/a/b'),               # backslashes are slashes in http(s) URLs
+    ('XKCD.com', 'https://xkcd.com/'),
 ]
 
 REJECTED_WEBSITES = [
@@ -84,6 +86,7 @@ REJECTED_WEBSITES = [
     ('example.com:65536', "website has an invalid port '65536'"),
     ('example.com:8o', "website has an invalid port '8o'"),
     ('https://', 'website has no host'),
+    ('example.com:80:90', 'bad host'),
     ('[::1', 'bad IPv6 host'),
     ('https://[::1/', 'bad IPv6 host'),
 ]
