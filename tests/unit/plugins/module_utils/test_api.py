@@ -509,3 +509,27 @@ def test_https_to_a_plain_http_server_says_it_does_not_speak_tls(validate_certs)
     text = str(info.value)
     assert 'the server at %s does not speak TLS' % host_port in text and 'http://' + host_port in text
     assert 'ca_path' not in text and 'validate_certs' not in text
+
+
+# -- the client the modules build from their options -------------------------------------------
+
+@pytest.mark.parametrize('validate_certs, ca_path, verify', [(True, None, True), (False, None, False)])
+def test_client_from_params_uses_every_connection_option(tmp_path, validate_certs, ca_path, verify):
+    client = api.client_from_params(dict(api_key=KEY, api_url='http://127.0.0.1:9/base', api_timeout=7,
+                                         api_retries=4, validate_certs=validate_certs, ca_path=ca_path))
+    try:
+        assert (client.api_key, client.timeout, client.retries, client.verify) == (KEY, 7, 4, verify)
+        assert client.api_url.startswith('http://127.0.0.1:9/base')
+    finally:
+        client.close()
+
+
+def test_client_from_params_passes_the_ca_bundle_on(tmp_path):
+    bundle = tmp_path / 'ca.pem'
+    bundle.write_text('not checked before the first request')
+    client = api.client_from_params(dict(api_key=KEY, api_url='https://127.0.0.1:9', api_timeout=7, api_retries=4,
+                                         validate_certs=True, ca_path=str(bundle)))
+    try:
+        assert client.verify == str(bundle)
+    finally:
+        client.close()

@@ -15,6 +15,7 @@ from ansible_collections.capgo.cloud.plugins.module_utils.organization import (
     ORGANIZATION_TASK,
     OrganizationError,
 )
+from ansible_collections.capgo.cloud.plugins.module_utils import task as task_module
 from ansible_collections.capgo.cloud.plugins.module_utils.task import CapgoTask, run_task
 
 KEY = '4c2b7a9e-1d3f-4e5a-8b6c-7d8e9f0a1b2c'
@@ -118,3 +119,12 @@ def test_module_tasks_declare_their_options_and_rules():
     assert spec['api_key']['no_log'] is True and spec['state']['choices'] == ['present', 'absent']
     assert ORGANIZATION_TASK.validation == {'required_one_of': [('org_id', 'name')]}
     assert set(ORGANIZATION_INFO_TASK.argument_spec()) == set(spec) - set(ORGANIZATION_TASK.options()) | {'org_id', 'name'}
+
+
+def test_without_requests_the_task_fails_naming_it(monkeypatch):
+    monkeypatch.setattr(task_module, 'HAS_REQUESTS', False)
+    monkeypatch.setattr(task_module, 'REQUESTS_IMPORT_ERROR', 'No module named requests')
+    task, calls = make_task()
+    result, warnings = execute(task, params(), False, False)
+    assert result['failed'] is True and result['msg'].startswith('Failed to import the required Python library (requests)')
+    assert result['exception'] == 'No module named requests' and calls == []
