@@ -225,6 +225,7 @@ def test_email_messages_name_the_option_and_hint_only_at_whitespace():
     ('https://sb.example/storage/v1/object/public/images/org/a%20b.png', 'org/a b.png'),
     ('https://sb.example/storage/v1/object/images/org/a.png', 'org/a.png'),
     ('https://sb.example/other/org/a.png', 'https://sb.example/other/org/a.png'),
+    ('/Xmas/logo.png', 'Xmas/logo.png'),
     (None, None),
 ])
 def test_logo_edges(value, expected):
