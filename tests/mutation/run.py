@@ -70,6 +70,15 @@ def prepare():
             (target / item).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / item)
     (WORK / 'setup.cfg').write_text(SETUP_CFG)
+    record_commit()
+
+
+def record_commit():
+    """The commit whose code and unit tests the summary describes (with a note if the work tree differed)."""
+    head = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(['git', 'status', '--porcelain', '--', 'plugins', 'tests/unit'], cwd=ROOT,
+                           capture_output=True, text=True).stdout.strip()
+    (WORK / 'commit').write_text(head + (' plus uncommitted changes' if dirty else ''))
 
 
 def refresh_tests():
@@ -77,6 +86,7 @@ def refresh_tests():
     target = WORK / COLLECTION / 'tests' / 'unit'
     shutil.rmtree(target)
     shutil.copytree(COPY / 'tests' / 'unit', target)
+    record_commit()
 
 
 def undetected_keys():
@@ -179,6 +189,8 @@ def report(mutants, stale, seconds, max_children, mode):
         'code (listed with the reason in `tests/mutation/equivalent.yml`) and are not counted. String literals',
         'that contain a space (messages) are not mutated. Status *survived*: the tests that reach the function',
         'pass with the change; *no tests*: no unit test reaches the function at all.',
+        '',
+        'Code and unit tests of commit %s.' % ((WORK / 'commit').read_text() if (WORK / 'commit').exists() else '(unknown)'),
         '',
         'Run time: %d s for %s, with %d workers on a 2-core machine shared with other work (times vary with load).'
         % (seconds, mode, max_children),
