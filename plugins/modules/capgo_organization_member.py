@@ -193,7 +193,7 @@ diff:
       type: dict
 '''
 
-from ansible_collections.capgo.cloud.plugins.module_utils.member import MEMBER_TASK
+from ansible_collections.capgo.cloud.plugins.module_utils.member_tasks import MEMBER_TASK
 from ansible_collections.capgo.cloud.plugins.module_utils.task import module_main
 
 

@@ -99,7 +99,7 @@ members:
       sample: ''
 '''
 
-from ansible_collections.capgo.cloud.plugins.module_utils.member import MEMBER_INFO_TASK
+from ansible_collections.capgo.cloud.plugins.module_utils.member_tasks import MEMBER_INFO_TASK
 from ansible_collections.capgo.cloud.plugins.module_utils.task import module_main
 
 
