@@ -328,7 +328,7 @@ def ensure_member(service, params, check_mode):
         after = predicted_invite(current['email'], role, current.get('uid'))
         return True, build_diff(current, after), result(
             after, REINVITE_NOTE % ('would remove', current['email'], org_id, 'invite them', role), reinvited=True)
-    after = reinvite(service, org_id, current, role)
+    after = reinvite_member(service, org_id, current, role)
     return True, build_diff(current, after), result(
         after, REINVITE_NOTE % ('removed', current['email'], org_id, 'invited them', role), reinvited=True)
 
@@ -337,7 +337,7 @@ REINVITE_NOTE = ('%s %s from organization %s and %s again as %s: the new invitat
                  'Capgo, and until then they have no access to the organization')
 
 
-def reinvite(service, org_id, current, role):
+def reinvite_member(service, org_id, current, role):
     """Remove a member and invite them again with role (the API cannot change a role); returns the new member."""
     service.remove(org_id, current['email'])
     try:

@@ -33,7 +33,7 @@ from ansible_collections.capgo.cloud.plugins.module_utils.member import (
     last_super_admin_message,
     not_visible_message,
     predicted_invite,
-    reinvite,
+    reinvite_member,
     validate_member_email,
 )
 
@@ -141,7 +141,8 @@ def ensure_member_list(service, org_id, wanted, exclusive, check_mode):
             after, key=lambda m: (m['email'] or '').lower())],
         'invited': [invite_email(email) for email, _role in plan['invite']],
         'removed': [m['email'] for m in plan['remove']],
-        'reinvited': [m['email'] for m, _role in plan['reinvite']],
+        'reinvited': bool(plan['reinvite']),
+        'reinvited_members': [m['email'] for m, _role in plan['reinvite']],
         'kept': [m['email'] for m in plan['kept']],
         'msg': describe(plan, org_id, check_mode),
     }
@@ -162,7 +163,7 @@ def apply_plan(service, org_id, members, plan):
         _changed, _diff, outcome = _invite_new(service, members, org_id, email, invite_email(email), role, no_result)
         after.append(outcome['member'])
     for member, role in plan['reinvite']:
-        new = reinvite(service, org_id, member, role)
+        new = reinvite_member(service, org_id, member, role)
         drop(member)
         after.append(new)
     for member in plan['remove']:
