@@ -121,7 +121,7 @@ options:
     default: false
   members:
     description:
-      - A list of members to manage in one task, instead of O(email). Pending invitations count as members: a pending
+      - A list of members to manage in one task, instead of O(email). Pending invitations count as members; a pending
         invitation with the listed role is present.
       - Members listed with O(members[].state=absent) are removed. With O(exclusive=true), so are the members and
         pending invitations that are not listed, except active V(org_super_admin) members, which are kept and
