@@ -104,7 +104,7 @@ def plan_members(members, wanted, exclusive, org_id):
                 plan['kept'].append(member)
             else:
                 plan['remove'].append(member)
-    leaving = [m for m in plan['remove']] + [m for m, _role in plan['reinvite']]
+    leaving = list(plan['remove']) + [m for m, _role in plan['reinvite']]
     if any(is_active_super_admin(m) for m in leaving):
         staying = [m for m in members if is_active_super_admin(m) and all(m is not gone for gone in leaving)]
         if not staying:
@@ -115,7 +115,7 @@ def plan_members(members, wanted, exclusive, org_id):
 
 def predicted_list(members, plan):
     """The member list after the plan, as check mode reports it."""
-    gone = [m for m in plan['remove']] + [m for m, _role in plan['reinvite']]
+    gone = list(plan['remove']) + [m for m, _role in plan['reinvite']]
     after = [m for m in members if all(m is not g for g in gone)]
     after += [predicted_invite(m['email'], role, m.get('uid')) for m, role in plan['reinvite']]
     after += [predicted_invite(invite_email(email), role) for email, role in plan['invite']]
@@ -151,7 +151,7 @@ def ensure_member_list(service, org_id, wanted, exclusive, check_mode):
 
 def apply_plan(service, org_id, members, plan):
     """Invites first, then re-invites, then removals: an interruption removes nobody before the new invitations."""
-    after = [m for m in members]
+    after = list(members)
 
     def drop(member):
         after[:] = [m for m in after if m is not member]
