@@ -92,3 +92,23 @@ def test_settings_and_members_add_their_reads_only(emulator, run_playbook):
                       ("PUT", "/organization"): len(with_settings),
                       ("GET", "/organization/members"): len(with_members)}, counts
     assert emulator.state()["orgs"] == state
+
+
+def test_entries_the_listing_cannot_settle_are_looked_up_by_name(emulator, run_playbook):
+    """A name two entries share, and a name to delete that is gone: by name afresh, and no request at all."""
+    emulator.reset(seed(emulator.key))
+    env = {"CAPGO_API_URL": emulator.url, "CAPGO_API_KEY": emulator.key}
+    entries = [{"name": "fleet-%d" % i} for i in range(1, ORGS + 1)]
+    entries += [{"name": "fleet-1", "website": "fleet-1.example"}, {"name": "Never created", "state": "absent"}]
+
+    first = run_playbook(play(entries), env=env)
+    assert first.rc == 0, first.describe()
+    emulator.clear_log()
+    second = run_playbook(play(entries), env=env)
+    assert second.rc == 0, second.describe()
+    assert second.stats["localhost"]["changed"] == 0, second.stats
+    pages = ORGS // PAGE_SIZE + 1
+    # One listing; 119 reads by id; both fleet-1 entries look the name up afresh (every page each);
+    # the organization to delete is not listed and costs nothing.
+    counts = by_method_and_path(emulator.api_log())
+    assert counts == {("GET", "/organization"): pages + (ORGS - 1) + 2 * pages}, counts
