@@ -22,7 +22,7 @@ description:
   - The module refuses to remove the last active V(org_super_admin) of an organization, before sending any write.
   - With O(members), one task manages a list of members, and with O(exclusive=true) the complete membership of
     the organization (invite the missing, remove the ones not listed), like the C(purge_users) option of
-    M(community.general.gitlab_group_members). The member list is read once, and every decision is made on it
+    C(community.general.gitlab_group_members). The member list is read once, and every decision is made on it
     before the first write.
 author:
   - capgo.cloud maintainers (@Cap-go)
