@@ -22,11 +22,11 @@ from ansible_collections.capgo.cloud.plugins.module_utils.member import (
     ensure_member,
     list_members,
     validate_member_email,
-    validate_org_id,
 )
 from ansible_collections.capgo.cloud.plugins.module_utils.member_list import desired_members, ensure_member_list
 from ansible_collections.capgo.cloud.plugins.module_utils.normalize import normalize_name
 from ansible_collections.capgo.cloud.plugins.module_utils.organization import OrganizationService
+from ansible_collections.capgo.cloud.plugins.module_utils.resource import validate_org_id
 from ansible_collections.capgo.cloud.plugins.module_utils.task import CapgoTask
 
 ORG_CHOICE = dict(mutually_exclusive=[('org_id', 'org')], required_one_of=[('org_id', 'org')])
