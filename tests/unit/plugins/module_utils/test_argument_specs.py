@@ -106,6 +106,9 @@ CROSS_OPTION_RULES = {
     'capgo_organization': {'required_one_of': [('org_id', 'name')]},
     'capgo_app': {'mutually_exclusive': [('org_id', 'org')]},
     'capgo_app_info': {'mutually_exclusive': [('org_id', 'org')]},
+    'capgo_organization_member': {'mutually_exclusive': [('org_id', 'org'), ('email', 'members')],
+                                  'required_one_of': [('org_id', 'org'), ('email', 'members')]},
+    'capgo_organization_member_info': {'mutually_exclusive': [('org_id', 'org')], 'required_one_of': [('org_id', 'org')]},
 }
 
 

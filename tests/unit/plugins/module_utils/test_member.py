@@ -17,8 +17,6 @@ import pytest
 
 from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError, CapgoError, CapgoTransportError
 from ansible_collections.capgo.cloud.plugins.module_utils.member import (
-    MEMBER_INFO_TASK,
-    MEMBER_TASK,
     ROLE_CHOICES,
     MemberError,
     MemberService,
@@ -562,33 +560,6 @@ def test_a_role_change_without_reinvite_says_how(pending, being):
     assert str(info.value).startswith('dev@acme.example %s organization org-1 with role org_member, not org_admin. '
                                       'The Capgo API cannot change a role: set reinvite_on_role_change=true' % being)
     assert writes(client) == []
-
-
-# -- the tasks the two modules run ------------------------------------------------------------
-
-def test_the_member_task_checks_input_and_returns_member_reinvited_msg_changed_and_diff():
-    for bad, fragment in ((dict(email='nope'), 'email'), (dict(role='owner'), 'role'), (dict(org_id=' '), 'org_id')):
-        with pytest.raises(CapgoError, match=fragment):
-            MEMBER_TASK.check_input(params(**dict(dict(email=DEV), **bad)))
-    MEMBER_TASK.check_input(params(email=DEV, role='admin'))
-    client, warnings = FakeClient(team(), users=USERS), []
-    result = MEMBER_TASK.run(client, params(email=DEV, role='org_admin'), True, warnings.append)
-    assert sorted(result) == ['changed', 'diff', 'member', 'msg', 'reinvited']
-    assert result['changed'] is True and result['reinvited'] is False and result['member']['email'] == DEV
-    assert result['diff']['after']['role'] == 'org_admin' and writes(client) == [] and warnings == []
-
-
-def test_the_member_info_task_checks_input_and_lists():
-    with pytest.raises(CapgoError, match='email'):
-        MEMBER_INFO_TASK.check_input({'org_id': ORG, 'email': 'nope'})
-    with pytest.raises(CapgoError, match='org_id'):
-        MEMBER_INFO_TASK.check_input({'org_id': ' ', 'email': None})
-    MEMBER_INFO_TASK.check_input({'org_id': ORG, 'email': None})
-    client = FakeClient(team(member(DEV)))
-    everyone = MEMBER_INFO_TASK.run(client, {'org_id': ORG, 'email': None}, False, None)
-    assert everyone['changed'] is False and [m['email'] for m in everyone['members']] == ['owner@acme.example', DEV]
-    one = MEMBER_INFO_TASK.run(client, {'org_id': ORG, 'email': 'DEV@acme.example'}, False, None)
-    assert [m['email'] for m in one['members']] == [DEV]
 
 
 @pytest.mark.parametrize('error, code', [

@@ -678,7 +678,7 @@ def test_the_organization_info_task_checks_input_and_lists():
         ORGANIZATION_INFO_TASK.check_input({'org_id': '', 'name': None})
     ORGANIZATION_INFO_TASK.check_input({'org_id': None, 'name': None})
     client = FakeClient([org_row('a', 'Acme'), org_row('b', 'Other')])
-    assert ORGANIZATION_INFO_TASK.run(client, {'org_id': None, 'name': 'Other'}, False, None) == {
-        'changed': False, 'organizations': [organization_view(org_row('b', 'Other'))]}
-    assert ORGANIZATION_INFO_TASK.run(client, {'org_id': 'a', 'name': None}, False, None) == {
-        'changed': False, 'organizations': [organization_view(org_row('a', 'Acme'))]}
+    assert ORGANIZATION_INFO_TASK.run(client, {'org_id': None, 'name': 'Other', 'include_settings': False}, False,
+                                      None) == {'changed': False, 'organizations': [organization_view(org_row('b', 'Other'))]}
+    assert ORGANIZATION_INFO_TASK.run(client, {'org_id': 'a', 'name': None, 'include_settings': False}, False,
+                                      None) == {'changed': False, 'organizations': [organization_view(org_row('a', 'Acme'))]}
