@@ -76,9 +76,9 @@ def prepare():
 
 def record_commit():
     """The commit whose code and unit tests the summary describes (with a note if the work tree differed)."""
-    head = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    head = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
     dirty = subprocess.run(['git', 'status', '--porcelain', '--', 'plugins', 'tests/unit'], cwd=ROOT,
-                           capture_output=True, text=True).stdout.strip()
+                           capture_output=True, text=True, check=True).stdout.strip()
     (WORK / 'commit').write_text(head + (' plus uncommitted changes' if dirty else ''))
 
 
