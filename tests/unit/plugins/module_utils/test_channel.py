@@ -1,0 +1,306 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) capgo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Channel logic: lookup, compare, upsert and read-back, platform flags, public demotion, check mode, diff, errors."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+
+import pytest
+
+from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError
+from ansible_collections.capgo.cloud.plugins.module_utils.channel import (
+    CHANNEL_INFO_TASK,
+    CHANNEL_TASK,
+    ChannelError,
+    ChannelService,
+    check_channel_info_input,
+    check_channel_input,
+    ensure_channel,
+    list_channels,
+    managed_view,
+)
+from ansible_collections.capgo.cloud.plugins.module_utils.normalize_apps import CHANNEL_DEFAULTS
+from ansible_collections.capgo.cloud.tests.unit.plugins.module_utils.apps_fake import FakeCapgo, app_row
+
+APP = 'com.acme.shop'
+GET = ('GET', '/channel')
+POST = ('POST', '/channel')
+DELETE = ('DELETE', '/channel')
+
+
+def stored(name, cid=1, **values):
+    row = dict(CHANNEL_DEFAULTS, id=cid, name=name, app_id=APP, created_by='u1',
+               created_at='2026-01-01T00:00:00+00:00', updated_at=None, ios=True, android=True, electron=True)
+    row.update(values)
+    return row
+
+
+def fake(*channels, **kwargs):
+    kwargs.setdefault('bundles', {APP: {'1.0.0': 11, '1.1.0': 12, 'builtin': 1}})
+    return FakeCapgo(apps=[app_row(APP)], channels={APP: list(channels)}, **kwargs)
+
+
+def params(**kwargs):
+    base = dict(app_id=APP, name='production', version=None, public=None, ios=None, android=None, electron=None,
+                update_platforms=False, allow_device_self_set=None, allow_emulator=None, allow_dev=None,
+                allow_device=None, allow_prod=None, disable_auto_update_under_native=None, disable_auto_update=None,
+                state='present')
+    base.update(kwargs)
+    return base
+
+
+def run(client, check_mode=False, **kwargs):
+    warnings = []
+    changed, diff, channel = ensure_channel(ChannelService(client, warn=warnings.append), params(**kwargs), check_mode)
+    return changed, diff, channel, warnings
+
+
+def one(name='production'):
+    return {'app_id': APP, 'channel': name}
+
+
+# -- present ----------------------------------------------------------------------
+
+def test_unchanged_channel_costs_one_get():
+    client = fake(stored('production', version='1.0.0', disableAutoUpdate='minor'))
+    changed, diff, channel, warnings = run(client, version='1.0.0', disable_auto_update='minor', allow_prod=True)
+    assert changed is False and client.summary() == [GET] and client.calls[0][2] == one() and warnings == []
+    assert channel['version'] == {'name': '1.0.0', 'id': 11} and diff['before'] == diff['after']
+
+
+def test_update_sends_only_what_differs_and_reads_the_channel_back():
+    client = fake(stored('production', version='1.0.0'))
+    changed, diff, channel, dummy = run(client, version='1.1.0', allow_emulator=False, allow_dev=True,
+                                        disable_auto_update_under_native=False)
+    assert changed is True and client.summary() == [GET, POST, GET]
+    assert client.calls[1][3] == {'app_id': APP, 'channel': 'production', 'version': '1.1.0', 'allow_emulator': False,
+                                  'disableAutoUpdateUnderNative': False}
+    assert channel['version'] == {'name': '1.1.0', 'id': 12} and channel['disableAutoUpdateUnderNative'] is False
+    assert diff['before']['version'] == '1.0.0' and diff['after']['version'] == '1.1.0'
+    assert 'ios' not in diff['after']
+
+
+def test_create_sends_every_set_option_and_the_platforms():
+    client = fake()
+    changed, diff, channel, dummy = run(client, version='1.0.0', ios=True, android=False, allow_device_self_set=True,
+                                        disable_auto_update='patch')
+    assert changed is True and client.summary() == [GET, POST, GET]
+    assert client.calls[1][3] == {'app_id': APP, 'channel': 'production', 'version': '1.0.0', 'ios': True,
+                                  'android': False, 'allow_device_self_set': True, 'disableAutoUpdate': 'patch'}
+    assert channel['id'] == 101 and 'ios' not in channel
+    assert diff['before'] == {} and diff['after']['android'] is False and diff['after']['electron'] is True
+
+
+def test_create_with_an_empty_version_sends_none():
+    client = fake()
+    run(client, version='')
+    assert 'version' not in client.calls[1][3]
+
+
+@pytest.mark.parametrize('current, wanted, sent', [
+    ('1.0.0', '', ''),
+    ('1.0.0', 'builtin', 'builtin'),
+    ('builtin', '', None),
+    (None, 'unknown', None),
+    (None, '', None),
+])
+def test_clearing_the_bundle(current, wanted, sent):
+    client = fake(stored('production', version=current))
+    changed = run(client, version=wanted)[0]
+    assert changed is (sent is not None)
+    if sent is None:
+        assert client.writes() == []
+    else:
+        assert client.calls[1][3]['version'] == sent and client.channels[APP][0]['version'] is None
+
+
+def test_platforms_are_not_compared_on_update():
+    client = fake(stored('production', electron=False))
+    changed, dummy, dummy2, dummy3 = run(client, ios=True, android=True, electron=True)
+    assert changed is False and client.writes() == []
+
+
+def test_update_platforms_sends_them_and_reports_a_change_every_run():
+    client = fake(stored('production', electron=False))
+    for dummy in range(2):
+        changed, diff, dummy2, dummy3 = run(client, electron=True, update_platforms=True)
+        assert changed is True and diff['after']['electron'] is True and 'electron' not in diff['before']
+    assert client.summary() == [GET, POST, GET] * 2
+    assert client.calls[1][3] == {'app_id': APP, 'channel': 'production', 'electron': True}
+    assert client.channels[APP][0]['electron'] is True
+
+
+def test_check_mode_update_predicts_the_real_run_without_writing():
+    channels = [stored('production', version='1.0.0')]
+    wanted = dict(version='1.1.0', allow_prod=False, disable_auto_update='none')
+    check, real = fake(*copy.deepcopy(channels)), fake(*copy.deepcopy(channels))
+    c_changed, c_diff, c_channel, dummy = run(check, check_mode=True, **wanted)
+    r_changed, r_diff, r_channel, dummy = run(real, **wanted)
+    assert check.summary() == [GET] and c_changed is r_changed is True and c_diff == r_diff
+    assert managed_view(c_channel) == managed_view(r_channel)
+
+
+def test_check_mode_create_predicts_the_real_run_without_writing():
+    wanted = dict(version='1.0.0', ios=False, public=False, allow_dev=False)
+    check, real = fake(), fake()
+    c_changed, c_diff, c_channel, dummy = run(check, check_mode=True, **wanted)
+    r_changed, r_diff, r_channel, dummy = run(real, **wanted)
+    assert check.summary() == [GET] and c_changed is r_changed is True and c_diff == r_diff
+    assert managed_view(c_channel) == managed_view(r_channel) and c_channel['id'] is None
+    assert set(c_channel) == set(r_channel)
+
+
+# -- public channels ------------------------------------------------------------------
+
+def test_making_a_channel_public_names_the_channel_it_demotes():
+    client = fake(stored('production', cid=1, public=True), stored('staging', cid=2))
+    changed, diff, channel, warnings = run(client, name='staging', public=True)
+    assert changed is True and client.summary() == [GET, POST, GET]
+    assert client.calls[0][2] == {'app_id': APP} and client.calls[2][2] == {'app_id': APP}
+    assert channel['public'] is True and client.channels[APP][0]['public'] is False
+    assert len(warnings) == 1 and "un-published" in warnings[0] and 'production' in warnings[0]
+
+
+def test_check_mode_predicts_the_demotion():
+    client = fake(stored('production', cid=1, public=True), stored('beta', cid=3, public=True, ios=False,
+                                                                     android=False), stored('staging', cid=2))
+    changed, dummy, channel, warnings = run(client, check_mode=True, name='staging', public=True)
+    assert changed is True and channel['public'] is True and client.writes() == []
+    assert len(warnings) == 1 and 'would be made public' in warnings[0] and 'beta, production' in warnings[0]
+
+
+def test_only_channels_actually_demoted_are_named():
+    # beta serves only Electron, staging only iOS and Android: no shared platform, beta stays public.
+    client = fake(stored('beta', cid=3, public=True, ios=False, android=False),
+                  stored('staging', cid=2, electron=False))
+    changed, dummy, dummy2, warnings = run(client, name='staging', public=True)
+    assert changed is True and warnings == [] and client.channels[APP][0]['public'] is True
+
+
+def test_an_already_public_channel_costs_one_list_and_warns_nothing():
+    client = fake(stored('production', public=True))
+    changed, dummy, dummy2, warnings = run(client, public=True)
+    assert changed is False and client.summary() == [GET] and warnings == []
+
+
+def test_public_false_is_a_plain_update():
+    client = fake(stored('production', public=True))
+    changed, dummy, channel, warnings = run(client, public=False)
+    assert changed is True and client.summary() == [GET, POST, GET] and client.calls[0][2] == one()
+    assert channel['public'] is False and warnings == []
+
+
+def test_the_channel_list_is_read_page_by_page():
+    channels = [stored('ch%03d' % i, cid=i) for i in range(60)]
+    client = fake(*channels)
+    run(client, name='ch059', public=True)
+    assert client.calls[0][2] == {'app_id': APP} and client.calls[1][3] == {'app_id': APP, 'page': 1}
+    assert client.summary() == [GET, GET, POST, GET, GET]
+
+
+# -- absent -------------------------------------------------------------------------
+
+def test_delete_is_one_get_and_one_delete():
+    client = fake(stored('production'))
+    changed, diff, channel, dummy = run(client, state='absent')
+    assert changed is True and channel == {} and client.summary() == [GET, DELETE]
+    assert client.calls[1][2] == one() and client.channels[APP] == []
+    assert diff['before']['name'] == 'production' and diff['after'] == {}
+
+
+def test_delete_of_a_missing_channel_is_no_change():
+    client = fake()
+    assert run(client, state='absent')[:3] == (False, {'before': {}, 'after': {}}, {}) and client.summary() == [GET]
+
+
+def test_check_mode_delete_sends_no_delete():
+    client = fake(stored('production'))
+    assert run(client, check_mode=True, state='absent')[0] is True and client.summary() == [GET]
+
+
+def test_a_channel_deleted_meanwhile_is_fine():
+    client = fake(stored('production'))
+    client.fail[DELETE] = [CapgoApiError(400, 'cannot_find_channel', 'Cannot find channel')]
+    assert run(client, state='absent')[0] is True
+
+
+# -- errors ----------------------------------------------------------------------------
+
+def test_an_app_the_key_cannot_read_says_which_right_is_needed():
+    client = FakeCapgo()
+    with pytest.raises(ChannelError, match='app.read_channels') as err:
+        run(client)
+    assert 'HTTP 400 cannot_access_app' in str(err.value) and client.writes() == []
+
+
+@pytest.mark.parametrize('deny, channels, kwargs, message', [
+    ('channel.update_settings', [stored('production')], dict(allow_dev=False), 'channel.update_settings'),
+    ('app.create_channel', [], dict(allow_dev=False), 'app.create_channel'),
+    ('channel.delete', [stored('production')], dict(state='absent'), 'org_admin keys lack it'),
+])
+def test_missing_rights_are_named(deny, channels, kwargs, message):
+    client = fake(*channels, deny=[deny])
+    with pytest.raises(ChannelError, match=message):
+        run(client, **kwargs)
+
+
+@pytest.mark.parametrize('channels', [[stored('production')], []])
+def test_an_unknown_bundle_is_explained(channels):
+    client = fake(*channels)
+    with pytest.raises(ChannelError, match="is there a bundle of that name in the app"):
+        run(client, version='9.9.9')
+
+
+# -- capgo_channel_info -------------------------------------------------------------------
+
+def test_info_reads_every_page():
+    client = fake(*[stored('ch%03d' % i, cid=i) for i in range(120)])
+    channels = list_channels(ChannelService(client), APP)
+    assert [c['name'] for c in channels] == ['ch%03d' % i for i in range(120)]
+    assert client.summary() == [GET] * 3 and client.pagers == [('/channel', 'body', 50)]
+    assert [call[3] for call in client.calls] == [None, {'app_id': APP, 'page': 1}, {'app_id': APP, 'page': 2}]
+    assert all('ios' not in c for c in channels)
+
+
+def test_info_by_name_costs_one_request():
+    client = fake(stored('production', version='1.0.0'))
+    assert [c['version'] for c in list_channels(ChannelService(client), APP, 'production')] == \
+        [{'name': '1.0.0', 'id': 11}]
+    assert list_channels(ChannelService(client), APP, 'nope') == [] and client.summary() == [GET, GET]
+
+
+def test_info_of_an_app_the_key_cannot_read_fails():
+    with pytest.raises(ChannelError, match='does not exist, or this API key cannot read its channels'):
+        list_channels(ChannelService(FakeCapgo()), APP)
+
+
+# -- input checks, before any request ---------------------------------------------------
+
+@pytest.mark.parametrize('kwargs, message', [
+    (dict(app_id='shop'), 'reverse-domain'),
+    (dict(name=' '), 'must not be empty'),
+    (dict(disable_auto_update='metadata'), 'disable_auto_update must be one of'),
+])
+def test_bad_input_is_refused_before_any_request(kwargs, message):
+    with pytest.raises(ChannelError, match=message):
+        check_channel_input(params(**kwargs))
+
+
+def test_info_input_checks():
+    with pytest.raises(ChannelError, match='reverse-domain'):
+        check_channel_info_input(dict(app_id='nope', name=None))
+    with pytest.raises(ChannelError, match='must not be empty'):
+        check_channel_info_input(dict(app_id=APP, name=''))
+
+
+def test_tasks_declare_options():
+    spec = CHANNEL_TASK.argument_spec()
+    assert spec['disable_auto_update']['choices'] == ['major', 'minor', 'patch', 'version_number', 'none']
+    assert spec['update_platforms']['default'] is False and spec['name']['required'] is True
+    assert set(CHANNEL_INFO_TASK.options()) == {'app_id', 'name'}
