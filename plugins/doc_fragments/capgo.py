@@ -16,21 +16,26 @@ options:
   api_key:
     description:
       - Capgo API key (a UUID), sent in the C(capgkey) header.
-      - If not set, the value of the E(CAPGO_API_KEY) environment variable is used.
+      - If not set, the value of the E(CAPGO_API_KEY) environment variable is used. One of the two is required; without
+        either the task fails before any request and says so.
+      - The key is only ever sent to O(api_url)'s scheme, host and port; redirects are not followed.
       - Create keys in the Capgo console under API keys. Creating organizations needs a key that holds the
         C(org.create) permission; updating needs C(org_admin) and deleting C(org_super_admin) on the organization.
     type: str
-    required: true
   api_url:
     description:
-      - Base URL of the Capgo API. The modules add C(/organization) themselves.
+      - Base URL of the Capgo API. The modules add C(/organization) themselves; a URL that already ends in
+        C(/organization) is used without it.
+      - The server must answer at this address; an HTTP redirect (3xx) fails the task, naming where it pointed.
       - If not set, the value of the E(CAPGO_API_URL) environment variable is used, else V(https://api.capgo.app).
       - Point it at a self-hosted Capgo (C(<SUPABASE_URL>/functions/v1)) or at the collection's local emulator.
     type: str
     default: https://api.capgo.app
   api_timeout:
     description:
-      - Seconds to wait for the server to connect and to answer each request.
+      - Seconds each attempt of a request may take, from connecting to the last byte of the answer; a server that
+        answers slower fails the attempt. A task ends within about O(api_timeout) times (O(api_retries) + 1), plus
+        backoff, per request it sends.
       - If not set, the value of the E(CAPGO_API_TIMEOUT) environment variable is used.
     type: int
     default: 30

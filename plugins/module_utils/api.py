@@ -19,7 +19,27 @@ import random
 import time
 import traceback
 
+from urllib.parse import quote, quote_plus, urlsplit
+
 from ansible.module_utils.basic import env_fallback, missing_required_lib
+
+from ansible_collections.capgo.cloud.plugins.module_utils.api_answers import (
+    IDEMPOTENT_METHODS,
+    MAX_RETRY_AFTER,
+    backoff_delay,
+    describe_more_info,
+    parse_error_body,
+    retry_after_seconds,
+    should_retry_status,
+    unwrap,
+)
+from ansible_collections.capgo.cloud.plugins.module_utils.bounded_http import (
+    DeadlineExceeded,
+    ResponseTooLarge,
+    SocketWatch,
+    WatchedAdapter,
+    read_bounded,
+)
 
 try:
     import requests
@@ -39,26 +59,24 @@ DEFAULT_RETRIES = 5
 
 # GET /organization returns at most this many rows per page (fetchLimit on the server).
 PAGE_SIZE = 50
-
-# Statuses worth another try. 401/403 are never retried: the server blocks an IP
-# for 15 minutes after 20 failed authentications.
-RETRY_STATUSES = frozenset([429, 502, 503, 504])
-IDEMPOTENT_METHODS = frozenset(['GET', 'PUT', 'DELETE'])
-
-BACKOFF_BASE = 1.0
-BACKOFF_CAP = 30.0
-# A server that asks us to wait longer than this (the failed-auth block is 15 min)
-# gets an error instead of a silently hanging task.
-MAX_RETRY_AFTER = 60.0
+# Pagination stops with an error after the pages this many rows need (2,000 pages of 50):
+# far above any real account, and a bound on a server that hands out new rows forever.
+MAX_LISTED_ROWS = 100000
+# The largest answer read: a page of 50 organizations is about 20 KB, a member list of
+# an organization about 300 bytes a member. 10 MiB is 500 full pages; more is refused.
+MAX_RESPONSE_BYTES = 10 * 1024 * 1024
 
 MASK = '********'
+
+MISSING_KEY_MESSAGE = ('no API key: set the api_key option (for example from Ansible Vault, in module_defaults) or the '
+                       'CAPGO_API_KEY environment variable of the controller')
 
 
 def capgo_argument_spec():
     """Options shared by every module; documented in the capgo.cloud.capgo doc fragment."""
     return dict(
-        api_key=dict(type='str', required=True, no_log=True,
-                     fallback=(env_fallback, ['CAPGO_API_KEY'])),
+        # Not required=True: the client says how to give a missing key, the same way on both execution paths.
+        api_key=dict(type='str', no_log=True, fallback=(env_fallback, ['CAPGO_API_KEY'])),
         api_url=dict(type='str', default=DEFAULT_API_URL,
                      fallback=(env_fallback, ['CAPGO_API_URL'])),
         api_timeout=dict(type='int', default=DEFAULT_TIMEOUT,
@@ -131,103 +149,26 @@ class CapgoTransportError(CapgoError):
         super(CapgoTransportError, self).__init__(text)
 
 
-def describe_more_info(more_info):
-    """A short, secret-free rendering of Capgo's moreInfo for error messages."""
-    if not isinstance(more_info, dict) or not more_info:
-        return ''
-    pieces = []
-    for key in sorted(more_info):
-        value = more_info[key]
-        if key == 'error' and isinstance(value, dict) and isinstance(value.get('issues'), list):
-            issues = []
-            for issue in value['issues'][:5]:
-                if isinstance(issue, dict):
-                    path = '.'.join(str(p) for p in issue.get('path') or [])
-                    issues.append('%s: %s' % (path or '(body)', issue.get('message', issue.get('code', '?'))))
-            value = '; '.join(issues)
-        elif isinstance(value, (dict, list)):
-            value = json.dumps(value, sort_keys=True)
-        pieces.append('%s=%s' % (key, value))
-    return ', '.join(pieces)[:500]
-
-
-def parse_error_body(status, body, reason=None):
-    """Return (code, message, more_info) for both error shapes Capgo uses.
-
-    The server sends {"error": code, "message": text, "moreInfo": {...}}; the public
-    docs show {"error": "Human text", "status": "KO"}, where there is no code.
-    """
-    if isinstance(body, dict):
-        error = body.get('error')
-        message = body.get('message')
-        more_info = body.get('moreInfo') if isinstance(body.get('moreInfo'), dict) else {}
-        if body.get('status') == 'KO' and message is None:
-            return None, error if isinstance(error, str) else reason, more_info
-        if isinstance(error, str):
-            return error, message if isinstance(message, str) else None, more_info
-        if isinstance(message, str):
-            return None, message, more_info
-    text = body if isinstance(body, str) else reason
-    return None, (text or '').strip()[:300] or None, {}
-
-
-def unwrap(body):
-    """Success bodies are bare, or wrapped in {"data": ...} as the docs show."""
-    if isinstance(body, dict) and 'data' in body and 'id' not in body and 'name' not in body:
-        return body['data']
-    return body
-
-
-def retry_after_seconds(response, body):
-    """Seconds the server asked us to wait, from Retry-After or moreInfo.retryAfterSeconds."""
-    header = response.headers.get('Retry-After') if response is not None else None
-    if header is not None:
-        try:
-            return max(0.0, float(header))
-        except ValueError:
-            pass
-    if isinstance(body, dict) and isinstance(body.get('moreInfo'), dict):
-        value = body['moreInfo'].get('retryAfterSeconds')
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return max(0.0, float(value))
-    return None
-
-
-def backoff_delay(attempt, base=BACKOFF_BASE, cap=BACKOFF_CAP, rand=random.random):
-    """Capped exponential backoff with full jitter over the upper half (attempt counts from 1)."""
-    ceiling = min(cap, base * (2 ** (attempt - 1)))
-    return ceiling / 2.0 + rand() * ceiling / 2.0
-
-
-def should_retry_status(method, status):
-    """Whether an HTTP error status is worth repeating the request for."""
-    if status not in RETRY_STATUSES:
-        return False
-    if method == 'POST':
-        # A POST answered 429 was rejected before anything ran; a 5xx may have
-        # created the organization, so repeating it could duplicate one.
-        return status == 429
-    return method in IDEMPOTENT_METHODS
-
-
 class CapgoClient:
     """One requests.Session per module run; every Capgo call goes through request()."""
 
     def __init__(self, api_key, api_url=DEFAULT_API_URL, timeout=DEFAULT_TIMEOUT,
                  retries=DEFAULT_RETRIES, validate_certs=True, ca_path=None,
-                 sleep=time.sleep, session=None, rand=random.random):
+                 sleep=time.sleep, session=None, rand=random.random, clock=time.monotonic):
         if not HAS_REQUESTS:
             raise CapgoInputError(missing_required_lib('requests'))
         self.api_key = api_key or ''
         if not self.api_key.strip():
-            raise CapgoInputError('api_key is empty: set it, or the CAPGO_API_KEY environment variable')
+            raise CapgoInputError(MISSING_KEY_MESSAGE)
         if any(c in self.api_key for c in '\r\n'):
             raise CapgoInputError('api_key must be a single line')
         if not all(33 <= ord(c) <= 126 for c in self.api_key):
             # Never echo the value: requests and http.client would (repr-escaped, which no scrubbing recognises).
             raise CapgoInputError('api_key must be printable ASCII without spaces (Capgo API keys are UUIDs)')
+        # The key as it may come back inside a URL (a redirect Location, an echoed query) too.
+        self.secret_forms = sorted(set([self.api_key, quote(self.api_key, safe=''), quote_plus(self.api_key)]),
+                                   key=len, reverse=True)
         self.api_url = validate_api_url(api_url)
-        self.base = self.api_url.rstrip('/') + '/organization'
         if timeout is None or timeout <= 0:
             raise CapgoInputError('api_timeout must be a positive number of seconds, got %r' % (timeout,))
         if retries is None or retries < 0:
@@ -240,39 +181,62 @@ class CapgoClient:
         self.verify = (ca_path or True) if validate_certs else False
         self.sleep = sleep
         self.rand = rand
+        self.clock = clock
+        self.watch = SocketWatch()
         self.session = session or requests.Session()
+        adapter = WatchedAdapter(self.watch)
+        self.session.mount('https://', adapter)
+        self.session.mount('http://', adapter)
         self.session.headers.update({
             'capgkey': self.api_key,
             'Content-Type': 'application/json',
             'Accept': 'application/json',
+            # The size cap counts the bytes as they arrive; a compressed answer could unpack far past it.
+            'Accept-Encoding': 'identity',
             'User-Agent': USER_AGENT,
         })
 
     def close(self):
+        self.watch.stop()
         self.session.close()
 
     def scrub(self, text):
-        """Remove the API key from any text that may reach the user."""
+        """Remove the API key (also URL-encoded) from any text that may reach the user."""
         text = '%s' % (text,)
-        if self.api_key and self.api_key in text:
-            text = text.replace(self.api_key, MASK)
+        for secret in self.secret_forms:
+            if secret in text:
+                text = text.replace(secret, MASK)
         return text
 
-    def url_for(self, sub_path=''):
-        return self.base + sub_path
+    def scrub_optional(self, text, limit=None):
+        """scrub() for a value that may be None; limit cuts what the server could make arbitrarily long."""
+        if text is None:
+            return None
+        text = self.scrub(text)
+        return text[:limit] if limit else text
 
-    def request(self, method, sub_path='', params=None, body=None, action=None):
-        """Send one API call with retries; return the decoded body (unwrapped from data)."""
+    def transport_error(self, message, action=None, attempts=1, maybe_processed=False):
+        """A CapgoTransportError whose every text is scrubbed: the one place the client words them."""
+        return CapgoTransportError(self.scrub(message), action=self.scrub_optional(action), attempts=attempts,
+                                   maybe_processed=maybe_processed)
+
+    def url_for(self, path='/organization'):
+        if not path.startswith('/'):
+            raise ValueError('API paths start with /, got %r' % (path,))
+        return self.api_url + path
+
+    def request(self, method, path='/organization', params=None, body=None, action=None):
+        """Send one API call with retries; return the decoded body (unwrapped from data).
+
+        path is relative to api_url; segments made of user data must be quoted with path_segment().
+        """
         method = method.upper()
-        url = self.url_for(sub_path)
+        url = self.url_for(path)
         attempt = 0
         while True:
             attempt += 1
             try:
-                response = self.session.request(
-                    method, url, params=params,
-                    data=json.dumps(body) if body is not None else None,
-                    timeout=self.timeout, verify=self.verify)
+                status, reason, headers, text, payload = self._exchange(method, url, params, body)
             except requests.exceptions.RequestException as exc:
                 not_sent = is_not_sent(exc)
                 # A certificate that failed verification fails the same way on every attempt.
@@ -280,76 +244,158 @@ class CapgoClient:
                 if retriable and attempt <= self.retries:
                     self.sleep(backoff_delay(attempt, rand=self.rand))
                     continue
-                raise CapgoTransportError(self.scrub(describe_transport_error(exc, self.timeout)),
-                                          action=action, attempts=attempt,
-                                          maybe_processed=(method not in ('GET',) and not not_sent))
+                raise self.transport_error(self.describe_transport_error(exc),
+                                           action=action, attempts=attempt,
+                                           maybe_processed=(method not in ('GET',) and not not_sent))
+            except DeadlineExceeded:
+                if method in IDEMPOTENT_METHODS and attempt <= self.retries:
+                    self.sleep(backoff_delay(attempt, rand=self.rand))
+                    continue
+                raise self.transport_error('no answer within api_timeout=%ss (the whole answer must arrive within '
+                                           'it)' % self.timeout,
+                                           action=action, attempts=attempt,
+                                           maybe_processed=(method != 'GET'))
+            except ResponseTooLarge:
+                # A definite answer, only an unusable one: repeating it would read the same again.
+                raise self.transport_error('the answer is larger than %d bytes (MAX_RESPONSE_BYTES), far more than any '
+                                           'Capgo answer; is api_url the Capgo API?' % MAX_RESPONSE_BYTES,
+                                           action=action, attempts=attempt)
             except Exception as exc:  # pylint: disable=broad-except
                 # requests does not wrap everything (http.client's UnicodeEncodeError, OSError for a CA bundle, ...):
                 # report it like a transport error, scrubbed, instead of a traceback that may carry the key.
-                raise CapgoTransportError(self.scrub('%s (%s)' % (type(exc).__name__, short_reason(exc))),
-                                          action=action, attempts=attempt, maybe_processed=(method != 'GET'))
-            payload = decode_body(response)
-            if response.status_code < 400:
+                raise self.transport_error('%s (%s)' % (type(exc).__name__, short_reason(exc)),
+                                           action=action, attempts=attempt,
+                                           maybe_processed=(method != 'GET'))
+            if 300 <= status < 400:
+                # Never followed: requests keeps the capgkey header on a redirect to any host, even to http://.
+                location = headers.get('Location')
+                raise self.transport_error(
+                    'the server answered HTTP %s, a redirect to %s; redirects are not followed, so that the API key '
+                    'is only ever sent to %s. Set api_url to the address that answers the API itself'
+                    % (status, (location or '(no Location)')[:300], origin_of(self.api_url)),
+                    action=action, attempts=attempt)
+            if status < 400:
                 if payload is _UNDECODABLE:
-                    raise CapgoTransportError('HTTP %s with a body that is not JSON' % response.status_code,
-                                              action=action, attempts=attempt)
+                    raise self.transport_error('HTTP %s with a body that is not JSON' % status,
+                                               action=action, attempts=attempt)
                 return unwrap(payload)
             body_obj = None if payload is _UNDECODABLE else payload
-            if should_retry_status(method, response.status_code) and attempt <= self.retries:
-                wait = retry_after_seconds(response, body_obj)
+            if should_retry_status(method, status) and attempt <= self.retries:
+                wait = retry_after_seconds(_HeadersOnly(headers), body_obj)
                 if wait is not None and wait > MAX_RETRY_AFTER:
                     pass  # fall through to the error: we will not block a task for that long
                 else:
                     self.sleep(wait + self.rand() * 0.25 if wait is not None else backoff_delay(attempt, rand=self.rand))
                     continue
-            if body_obj is None:
-                body_obj = response.text if response.text else None
-            code, message, more_info = parse_error_body(response.status_code, body_obj, response.reason)
-            raise CapgoApiError(response.status_code, code, self.scrub(message) if message else message,
-                                more_info=scrub_tree(more_info, self.api_key),
-                                request_id=response.headers.get('X-Request-Id'),
-                                attempts=attempt, action=action)
+            if payload is _UNDECODABLE:
+                body_obj = text.strip()[:300] or None
+            code, message, more_info = parse_error_body(status, body_obj, reason)
+            raise CapgoApiError(status, self.scrub_optional(code), self.scrub_optional(message),
+                                more_info=scrub_tree(more_info, self.secret_forms),
+                                request_id=self.scrub_optional(headers.get('X-Request-Id'), 200),
+                                attempts=attempt, action=self.scrub_optional(action))
 
-    def paginate(self, action='listing organizations'):
-        """Every row of GET /organization, page by page, stopping at a short page.
+    def _exchange(self, method, url, params, body):
+        """One attempt within the deadline: (status, reason, headers, body text, decoded body or _UNDECODABLE)."""
+        deadline = self.clock() + self.timeout
+        self.watch.start(self.timeout)
+        response = None
+        try:
+            response = self.session.request(
+                method, url, params=params,
+                data=json.dumps(body) if body is not None else None,
+                timeout=(self.timeout, self.timeout), verify=self.verify,
+                allow_redirects=False, stream=True)
+            if 300 <= response.status_code < 400:
+                content = b''
+            else:
+                content = read_bounded(response, deadline, MAX_RESPONSE_BYTES, clock=self.clock)
+        except (requests.exceptions.RequestException, OSError, DeadlineExceeded):
+            if self.watch.fired:
+                raise DeadlineExceeded()
+            raise
+        finally:
+            self.watch.stop()
+            if response is not None:
+                response.close()
+        if self.watch.fired:
+            # The shut-down socket may have ended a body without a length early.
+            raise DeadlineExceeded()
+        text = decode_text(content, response.encoding)
+        return response.status_code, response.reason, response.headers, text, decode_json(text)
 
-        The real server reads `page` only as a JSON number in the GET body (a query
-        string `page` is rejected with invalid_body).
+    def describe_transport_error(self, exc):
+        return describe_transport_error(exc, self.timeout, self.api_url, self.verify)
+
+    def paginate(self, path='/organization', what='organizations', params=None, page_in='body',
+                 page_size=PAGE_SIZE, action=None, row_key=None):
+        """Every row of a paged GET, page by page, stopping at a short page.
+
+        page_in='body': `page` is a JSON number in the GET body, left out for page 0, as
+        GET /organization and GET /channel read it (a query string `page` is rejected with
+        invalid_body). page_in='query': `page` goes in the query string with params (GET /app).
+        Rows are told apart by their `id`, or by row_key(row).
         """
+        if page_in not in ('body', 'query'):
+            raise ValueError('page_in must be body or query, got %r' % (page_in,))
+        action = action or 'listing %s' % what
+        row_key = row_key or (lambda row: row.get('id'))
+        max_pages = -(-MAX_LISTED_ROWS // page_size)
         rows = []
         seen = set()
         page = 0
         while True:
-            body = {'page': page} if page else None
-            chunk = self.request('GET', body=body, action='%s (page %d)' % (action, page))
+            if page >= max_pages:
+                raise self.transport_error(
+                    'the server kept returning new %s for %d pages (%d rows), more than the %d rows the client lists '
+                    '(MAX_LISTED_ROWS); it does not seem to paginate correctly' % (what, page, len(rows), MAX_LISTED_ROWS),
+                    action=action)
+            if page_in == 'body':
+                query, body = params, ({'page': page} if page else None)
+            else:
+                query, body = dict(params or {}, page=page), None
+            chunk = self.request('GET', path, params=query, body=body, action='%s (page %d)' % (action, page))
             if not isinstance(chunk, list):
-                raise CapgoTransportError('expected a list of organizations, got %s' % type(chunk).__name__,
-                                          action=action)
+                raise self.transport_error('expected a list of %s, got %s' % (what, type(chunk).__name__),
+                                           action=action)
             fresh = 0
             for row in chunk:
-                key = row.get('id') if isinstance(row, dict) else None
+                key = row_key(row) if isinstance(row, dict) else None
                 if key is not None and key in seen:
                     continue
                 seen.add(key)
                 rows.append(row)
                 fresh += 1
-            if len(chunk) < PAGE_SIZE:
+            if len(chunk) < page_size:
                 return rows
             if fresh == 0:
                 # A proxy that drops GET bodies hands back page 0 forever: stopping
-                # here silently could hide the organization we are looking for.
-                raise CapgoTransportError(
-                    'the server returned page %d with no new organizations; it does not honour '
-                    'pagination, so more than %d organizations cannot be listed' % (page, PAGE_SIZE),
+                # here silently could hide the row we are looking for.
+                raise self.transport_error(
+                    'the server returned page %d with no new %s; it does not honour '
+                    'pagination, so more than %d %s cannot be listed' % (page, what, page_size, what),
                     action=action)
             page += 1
+
+
+class _HeadersOnly:
+    """What retry_after_seconds reads of a response."""
+
+    def __init__(self, headers):
+        self.headers = headers
 
 
 _UNDECODABLE = object()
 
 
-def decode_body(response):
-    text = response.text
+def decode_text(content, encoding):
+    try:
+        return content.decode(encoding or 'utf-8', 'replace')
+    except LookupError:
+        return content.decode('utf-8', 'replace')
+
+
+def decode_json(text):
     if not text or not text.strip():
         return None
     try:
@@ -358,16 +404,30 @@ def decode_body(response):
         return _UNDECODABLE
 
 
-def scrub_tree(value, secret):
-    """Deep copy of a JSON value with the secret masked in every string."""
-    if not secret:
+def path_segment(value):
+    """One path segment made of user data (an app id, a channel name), percent-encoded."""
+    return quote('%s' % (value,), safe='')
+
+
+def origin_of(url):
+    parts = urlsplit(url)
+    return '%s://%s' % (parts.scheme.lower(), parts.netloc)
+
+
+def scrub_tree(value, secrets):
+    """Deep copy of a JSON value with the secrets masked in every string (keys included)."""
+    if isinstance(secrets, str):
+        secrets = [secrets]
+    secrets = [s for s in secrets or [] if s]
+    if not secrets:
         return value
     if isinstance(value, dict):
-        return dict((k, scrub_tree(v, secret)) for k, v in value.items())
+        return dict((scrub_tree(k, secrets), scrub_tree(v, secrets)) for k, v in value.items())
     if isinstance(value, list):
-        return [scrub_tree(v, secret) for v in value]
-    if isinstance(value, str) and secret in value:
-        return value.replace(secret, MASK)
+        return [scrub_tree(v, secrets) for v in value]
+    if isinstance(value, str):
+        for secret in secrets:
+            value = value.replace(secret, MASK)
     return value
 
 
@@ -383,10 +443,18 @@ def is_not_sent(exc):
     return False
 
 
-def describe_transport_error(exc, timeout):
+def describe_transport_error(exc, timeout, api_url=None, verify=True):
     if isinstance(exc, requests.exceptions.SSLError):
-        return ('TLS certificate verification failed (%s). Set ca_path to the CA bundle that signed the '
-                'server certificate, or validate_certs=false for a test server' % short_reason(exc))
+        reason = short_reason(exc)
+        if 'WRONG_VERSION_NUMBER' in reason.upper().replace(' ', '_'):
+            # An https:// api_url pointed at a plain-HTTP server: certificates have nothing to do with it.
+            where = urlsplit(api_url).netloc if api_url else 'api_url'
+            return ('the server at %s does not speak TLS (%s): api_url starts with https:// but the server answers in '
+                    'plain HTTP. Use http://%s if that server is meant to be reached without TLS' % (where, reason, where))
+        if verify is not False and 'CERTIFICATE_VERIFY_FAILED' in reason.upper().replace(' ', '_'):
+            return ('TLS certificate verification failed (%s). Set ca_path to the CA bundle that signed the '
+                    'server certificate, or validate_certs=false for a test server' % reason)
+        return 'TLS handshake failed (%s)' % reason
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return 'could not connect within api_timeout=%ss' % timeout
     if isinstance(exc, requests.exceptions.ReadTimeout):
@@ -424,7 +492,11 @@ def validate_api_url(api_url):
         raise CapgoInputError('api_url has no host')
     if '?' in api_url or '#' in api_url:
         raise CapgoInputError('api_url must not have a query or fragment')
-    return api_url.rstrip('/')
+    api_url = api_url.rstrip('/')
+    # The resource paths are added by the client: https://api.capgo.app/organization means the API's base.
+    if api_url.split('://', 1)[1].count('/') and api_url.endswith('/organization'):
+        api_url = api_url[:-len('/organization')]
+    return api_url
 
 
 def client_from_params(params):

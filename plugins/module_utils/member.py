@@ -25,7 +25,7 @@ from ansible_collections.capgo.cloud.plugins.module_utils.normalize import valid
 from ansible_collections.capgo.cloud.plugins.module_utils.organization import is_not_visible
 from ansible_collections.capgo.cloud.plugins.module_utils.task import CapgoService, CapgoTask
 
-MEMBERS_PATH = '/members'
+MEMBERS_PATH = '/organization/members'
 
 # The organization roles POST /organization/members can give.
 ROLES = ('org_member', 'org_admin', 'org_super_admin', 'org_billing_admin')
@@ -317,10 +317,10 @@ def ensure_member(service, params, check_mode):
 
     if not reinvite:
         raise MemberError(
-            '%s is %s of organization %s with role %s, not %s. The Capgo API cannot change a role: set '
+            '%s is %s organization %s with role %s, not %s. The Capgo API cannot change a role: set '
             'reinvite_on_role_change=true to remove them and invite them again as %s (they lose access to the '
             'organization until they accept the new invitation)'
-            % (current['email'], 'invited to' if current['pending'] else 'a member', org_id, current['role'],
+            % (current['email'], 'invited to' if current['pending'] else 'a member of', org_id, current['role'],
                role, role))
     if is_last_super_admin(members, current):
         raise MemberError(last_super_admin_message(current['email'], org_id, 'reinvite'))

@@ -228,7 +228,13 @@ class OrganizationService(CapgoService):
                 if not org_id:
                     raise OrganizationError('the server did not return the new organization id (answer: %r)' % (answer,))
                 return org_id
-            matches = self.find_by_name(name)
+            try:
+                matches = self.find_by_name(name)
+            except CapgoError as lookup_error:
+                raise OrganizationError(
+                    'the answer to creating organization %r was lost (%s), and looking the name up failed too (%s): '
+                    'the create may have happened; list organizations named %r before retrying'
+                    % (name, last_error, lookup_error, normalize_name(name)))
             if len(matches) == 1:
                 self.warn('the answer to creating organization %r was lost (%s); the organization exists '
                           'now as %s, so it was not created a second time' % (name, last_error, matches[0]['id']))

@@ -12,12 +12,13 @@ __metaclass__ = type
 import json
 import socket
 import threading
+import time
 
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from ansible_collections.capgo.cloud.plugins.module_utils import api
+from ansible_collections.capgo.cloud.plugins.module_utils import api, api_answers
 from ansible_collections.capgo.cloud.plugins.module_utils.api import (
     CapgoApiError,
     CapgoClient,
@@ -106,7 +107,7 @@ def test_backoff_is_exponential_capped_and_jittered():
     high = [backoff_delay(n, rand=lambda: 1.0) for n in range(1, 9)]
     assert low[:4] == [0.5, 1.0, 2.0, 4.0]
     assert high[:4] == [1.0, 2.0, 4.0, 8.0]
-    assert max(high) == api.BACKOFF_CAP
+    assert max(high) == api_answers.BACKOFF_CAP
     assert all(lo < hi for lo, hi in zip(low, high))
 
 
@@ -327,3 +328,182 @@ def test_missing_ca_path_is_refused_before_any_request():
     with pytest.raises(CapgoInputError, match='ca_path'):
         CapgoClient(KEY, api_url='https://127.0.0.1:9', ca_path='/nonexistent/ca.pem')
     assert CapgoClient(KEY, api_url='https://127.0.0.1:9', ca_path='/nonexistent/ca.pem', validate_certs=False).verify is False
+
+
+# -- paths and page carriers ------------------------------------------------------
+
+def test_paths_are_relative_to_api_url_and_segments_are_quoted():
+    assert api.path_segment('com.example/a b?') == 'com.example%2Fa%20b%3F'
+    with ScriptedServer([(200, {}, {'app_id': 'x'})]) as server:
+        make_client(server.url + '/').request('GET', '/app/' + api.path_segment('com.ex/app'))
+    assert server.seen[0]['path'] == '/app/com.ex%2Fapp'
+
+
+@pytest.mark.parametrize('suffix', ['/organization', '/organization/'])
+def test_api_url_ending_in_organization_is_used_without_it(suffix):
+    with ScriptedServer([(200, {}, [])]) as server:
+        client = make_client(server.url + suffix)
+        assert client.request('GET') == []
+    assert client.api_url == server.url
+    assert server.seen[0]['path'] == '/organization'
+
+
+def test_pagination_with_page_in_the_query_keys_rows_by_a_function():
+    pages = [[{'app_id': 'a%d' % i} for i in range(start, min(start + 3, 7))] for start in (0, 3, 6)]
+    with ScriptedServer([(200, {}, page) for page in pages]) as server:
+        rows = make_client(server.url).paginate('/app', what='apps', params={'org_id': 'o', 'limit': 3},
+                                                page_in='query', page_size=3, row_key=lambda row: row['app_id'])
+    assert [row['app_id'] for row in rows] == ['a%d' % i for i in range(7)]
+    assert [seen['path'] for seen in server.seen] == ['/app?org_id=o&limit=3&page=%d' % n for n in range(3)]
+    assert all(seen['body'] is None for seen in server.seen)
+
+
+def test_pagination_with_page_in_the_body_keeps_params_in_the_query():
+    with ScriptedServer([(200, {}, [{'id': 'c%d' % i} for i in range(2)]), (200, {}, [])]) as server:
+        rows = make_client(server.url).paginate('/channel', what='channels', params={'app_id': 'x'}, page_size=2)
+    assert len(rows) == 2
+    assert [(seen['path'], seen['body']) for seen in server.seen] == [('/channel?app_id=x', None),
+                                                                      ('/channel?app_id=x', {'page': 1})]
+
+
+def test_query_pagination_refuses_a_repeated_page():
+    page = [{'app_id': 'a%d' % i} for i in range(3)]
+    with ScriptedServer([(200, {}, page), (200, {}, page)]) as server:
+        with pytest.raises(CapgoTransportError, match='no new apps'):
+            make_client(server.url).paginate('/app', what='apps', page_in='query', page_size=3,
+                                             row_key=lambda row: row['app_id'])
+
+
+def test_pagination_stops_at_the_page_cap(monkeypatch):
+    monkeypatch.setattr(api, 'MAX_LISTED_ROWS', 6)
+    script = [(200, {}, [{'id': '%d-%d' % (n, i)} for i in range(3)]) for n in range(5)]
+    with ScriptedServer(script) as server:
+        with pytest.raises(CapgoTransportError) as info:
+            make_client(server.url).paginate(page_size=3)
+    assert len(server.seen) == 2
+    assert 'for 2 pages (6 rows)' in str(info.value) and 'MAX_LISTED_ROWS' in str(info.value)
+
+
+# -- redirects, scrubbing, bounds ---------------------------------------------------
+
+@pytest.mark.parametrize('method', ['GET', 'POST'])
+def test_redirect_is_not_followed_and_the_key_stays_home(method):
+    with ScriptedServer([(200, {}, [])]) as other:
+        location = other.url + '/steal?k=' + KEY
+        with ScriptedServer([(307, {'Location': location}, {})]) as server:
+            with pytest.raises(CapgoTransportError) as info:
+                make_client(server.url).request(method, body={'name': 'Acme'} if method == 'POST' else None)
+    assert other.seen == [] and len(server.seen) == 1
+    text = str(info.value)
+    assert 'HTTP 307' in text and other.url + '/steal?k=' + api.MASK in text and KEY not in text
+    assert info.value.maybe_processed is False
+
+
+def test_every_text_the_server_sends_back_is_scrubbed():
+    quoted = KEY.replace('-', '%2D')
+    body = {'error': 'bad_%s' % KEY, 'message': 'key %s' % quoted,
+            'moreInfo': {KEY: 'x', 'echo': [KEY], 'url': 'https://h/?k=%s' % KEY}}
+    with ScriptedServer([(400, {'X-Request-Id': 'req-' + KEY}, body)]) as server:
+        with pytest.raises(CapgoApiError) as info:
+            make_client(server.url).request('GET', action='reading %s' % KEY)
+    error = info.value
+    assert KEY not in str(error) and KEY not in repr(error.__dict__)
+    assert error.code == 'bad_' + api.MASK and error.request_id == 'req-' + api.MASK
+
+
+class DripServer:
+    """Sends headers at once, then the body one byte per `pause` seconds (or an endless chunked body)."""
+
+    def __init__(self, body=b'[]' * 50, pause=0.2, endless=False):
+        outer = self
+        self.requests = 0
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = 'HTTP/1.1'
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                outer.requests += 1
+                self.send_response(200)
+                self.send_header('Content-Type', 'application/json')
+                if endless:
+                    self.send_header('Transfer-Encoding', 'chunked')
+                    self.end_headers()
+                    chunk = b'[' + b' ' * 65536
+                    try:
+                        while True:
+                            self.wfile.write(b'%x\r\n%s\r\n' % (len(chunk), chunk))
+                    except OSError:
+                        return
+                self.send_header('Content-Length', str(len(body)))
+                self.end_headers()
+                try:
+                    for byte in body:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(pause)
+                except OSError:
+                    return
+
+        self.httpd = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = 'http://127.0.0.1:%d' % self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_a_dripped_body_fails_at_the_deadline_of_each_attempt():
+    sleeps = []
+    with DripServer() as server:
+        client = CapgoClient(KEY, api_url=server.url, timeout=1, retries=1, sleep=sleeps.append, rand=lambda: 0.5)
+        start = time.monotonic()
+        with pytest.raises(CapgoTransportError) as info:
+            client.request('GET')
+        seconds = time.monotonic() - start
+    assert 'no answer within api_timeout=1s' in str(info.value) and info.value.attempts == 2
+    assert server.requests == 2 and sleeps == [0.75]
+    # 100 bytes at 5 a second would take 20 s per attempt; the deadline ends each after 1 s
+    assert seconds < 6, seconds
+
+
+def test_an_endless_body_fails_at_the_size_cap(monkeypatch):
+    monkeypatch.setattr(api, 'MAX_RESPONSE_BYTES', 1024 * 1024)
+    with DripServer(endless=True) as server:
+        with pytest.raises(CapgoTransportError) as info:
+            make_client(server.url).request('GET')
+    assert 'larger than 1048576 bytes' in str(info.value)
+    assert server.requests == 1  # a definite (if useless) answer is not asked for again
+
+
+def test_a_declared_oversize_body_is_refused_before_reading(monkeypatch):
+    monkeypatch.setattr(api, 'MAX_RESPONSE_BYTES', 10)
+    with ScriptedServer([(200, {}, [{'id': 'a'}] * 5)]) as server:
+        with pytest.raises(CapgoTransportError, match='larger than 10 bytes'):
+            make_client(server.url).request('GET')
+
+
+def test_missing_key_says_how_to_give_one():
+    with pytest.raises(CapgoInputError) as info:
+        CapgoClient(None, api_url='http://127.0.0.1:9')
+    assert 'api_key' in str(info.value) and 'CAPGO_API_KEY' in str(info.value)
+
+
+@pytest.mark.parametrize('validate_certs', [True, False])
+def test_https_to_a_plain_http_server_says_it_does_not_speak_tls(validate_certs):
+    with ScriptedServer([(200, {}, [])] * 3) as server:
+        host_port = server.url.split('://', 1)[1]
+        client = CapgoClient(KEY, api_url='https://' + host_port, timeout=5, retries=0, validate_certs=validate_certs)
+        with pytest.raises(CapgoTransportError) as info:
+            client.request('GET')
+    text = str(info.value)
+    assert 'the server at %s does not speak TLS' % host_port in text and 'http://' + host_port in text
+    assert 'ca_path' not in text and 'validate_certs' not in text

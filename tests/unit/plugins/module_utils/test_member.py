@@ -53,8 +53,8 @@ class FakeClient:
         self.calls = []
         self.fail = fail or {}
 
-    def request(self, method, sub_path='', params=None, body=None, action=None):
-        assert sub_path == '/members'
+    def request(self, method, path='/organization', params=None, body=None, action=None):
+        assert path == '/organization/members'
         args = dict(params or {}, **(body or {}))
         self.calls.append((method, args.get('email'), args.get('invite_type')) if method != 'GET' else ('GET',))
         failure = self.fail.get(method)
@@ -321,8 +321,8 @@ def test_lost_invite_answer_that_did_nothing_is_an_error():
 
 def test_docs_shaped_invite_answer_gives_the_uid():
     class DocsClient(FakeClient):
-        def request(self, method, sub_path='', params=None, body=None, action=None):
-            answer = FakeClient.request(self, method, sub_path, params, body, action)
+        def request(self, method, path='/organization', params=None, body=None, action=None):
+            answer = FakeClient.request(self, method, path, params, body, action)
             if method == 'POST':
                 # CapgoClient unwraps {"status": "OK", "data": {...}} to the data.
                 return {'uid': 'uid-dev', 'email': body['email'], 'role': 'invite_write', 'image_url': None}
@@ -339,7 +339,15 @@ def test_role_change_without_opt_in_fails_naming_the_option():
     with pytest.raises(MemberError, match='reinvite_on_role_change') as info:
         run(client, email='dev@acme.example', role='org_admin')
     assert 'org_member' in str(info.value) and 'org_admin' in str(info.value)
+    assert 'dev@acme.example is a member of organization' in str(info.value)
     assert client.calls == [('GET',)]
+
+
+def test_role_change_of_a_pending_invitation_reads_properly():
+    client = FakeClient(team(member('dev@acme.example', is_tmp=True)))
+    with pytest.raises(MemberError) as info:
+        run(client, email='dev@acme.example', role='org_admin')
+    assert 'dev@acme.example is invited to organization %s with role org_member, not org_admin' % ORG in str(info.value)
 
 
 def test_role_change_with_opt_in_is_get_delete_post_and_pending():
@@ -499,7 +507,7 @@ def test_info_bad_email_fails_before_any_request():
 
 def test_info_docs_shape():
     class DocsClient(FakeClient):
-        def request(self, method, sub_path='', params=None, body=None, action=None):
+        def request(self, method, path='/organization', params=None, body=None, action=None):
             self.calls.append(('GET',))
             return {'data': [{'uid': 'u1', 'email': 'a@acme.example', 'role': 'invite_write', 'image_url': None},
                              {'uid': 'u2', 'email': 'b@acme.example', 'role': 'super_admin', 'image_url': None}]}

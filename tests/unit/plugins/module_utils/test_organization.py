@@ -57,7 +57,8 @@ class FakeClient:
     def _find(self, org_id):
         return next((org for org in self.orgs if org['id'] == org_id), None)
 
-    def request(self, method, sub_path='', params=None, body=None, action=None):
+    def request(self, method, path='/organization', params=None, body=None, action=None):
+        assert path == '/organization'
         self.calls.append((method, (params or {}).get('orgId') or (body or {}).get('orgId') or (body or {}).get('page')))
         failure = self.fail.get(method)
         if failure:
@@ -296,6 +297,33 @@ def test_lost_post_answer_adopts_the_created_org_instead_of_creating_twice():
     assert 'not created a second time' in service.warnings[0]
 
 
+def test_lost_post_answer_with_a_failed_lookup_says_the_create_may_have_happened():
+    lost = CapgoTransportError('connection reset', maybe_processed=True)
+    refused = CapgoTransportError('connection error (Connection refused)', maybe_processed=False)
+    client = FakeClient(fail={'POST': [(lost, lambda c: c._create({'name': 'Acme'}))], 'GET': [None, refused]})
+    with pytest.raises(OrganizationError) as info:
+        run(client, name=' Acme ')
+    text = str(info.value)
+    assert 'the create may have happened' in text and "list organizations named 'Acme' before retrying" in text
+    assert 'connection reset' in text and 'Connection refused' in text
+    # no second POST: the outcome of the first is unknown
+    assert [c[0] for c in client.calls] == ['GET', 'POST', 'GET']
+
+
+def test_lost_post_answer_then_two_organizations_with_the_name_fails_instead_of_adopting_one():
+    def two_exist(c):
+        c._create({'name': 'Acme'})
+        c._create({'name': 'Acme'})
+    lost = CapgoTransportError('connection reset', maybe_processed=True)
+    client = FakeClient(fail={'POST': [(lost, two_exist)]})
+    service = OrganizationService(client)
+    with pytest.raises(OrganizationError) as info:
+        ensure_organization(service, params(name='Acme'), False)
+    assert '2 organizations with that name' in str(info.value) and 'new-1, new-2' in str(info.value)
+    assert [c[0] for c in client.calls] == ['GET', 'POST', 'GET']
+    assert service.warnings == []
+
+
 def test_post_503_that_created_nothing_is_sent_again_after_a_lookup():
     unavailable = CapgoApiError(503, 'service_unavailable', 'down')
     client = FakeClient(fail={'POST': [unavailable, None]})
@@ -335,8 +363,8 @@ def test_delete_denied_is_an_error():
 
 def test_docs_shaped_put_answer_is_read_back_with_a_get():
     class DocsClient(FakeClient):
-        def request(self, method, sub_path='', params=None, body=None, action=None):
-            answer = FakeClient.request(self, method, sub_path, params, body, action)
+        def request(self, method, path='/organization', params=None, body=None, action=None):
+            answer = FakeClient.request(self, method, path, params, body, action)
             if method == 'PUT':
                 return {'status': 'Organization updated', 'data': {'id': answer['id'], 'name': answer['data']['name']}}
             return answer

@@ -1,0 +1,130 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) capgo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Bounds on one HTTP exchange made with requests: a deadline and a size cap.
+
+A socket timeout alone bounds each read, not the exchange: a server that drips
+one byte a second never trips it. So every socket the session opens is tracked,
+and a timer shuts them down when the attempt's deadline passes, which ends any
+blocked connect, TLS handshake, header or body read at once. The body is read
+streamed, in chunks, and refused as soon as it grows past the cap.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import socket
+import threading
+import time
+
+try:
+    from requests.adapters import HTTPAdapter
+except ImportError:  # pragma: no cover - api.py reports the missing library
+    HTTPAdapter = object
+
+CHUNK_SIZE = 64 * 1024
+
+
+class DeadlineExceeded(Exception):
+    """The attempt's deadline passed before the whole answer arrived."""
+
+
+class ResponseTooLarge(Exception):
+    """The answer grew past the size cap."""
+
+
+class SocketWatch:
+    """The sockets of one session, and a timer that shuts them all down at a deadline."""
+
+    def __init__(self):
+        self._sockets = []
+        self._lock = threading.Lock()
+        self._timer = None
+        self.fired = False
+
+    def track(self, sock):
+        with self._lock:
+            # Forget the sockets that were closed since (a fresh connection after a drop).
+            self._sockets = [s for s in self._sockets if s.fileno() != -1]
+            self._sockets.append(sock)
+
+    def _fire(self):
+        self.fired = True
+        with self._lock:
+            sockets = list(self._sockets)
+        for sock in sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed
+
+    def start(self, seconds):
+        self.stop()
+        self.fired = False
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def stop(self):
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def adopt(self, manager):
+        """Make every connection pool of a urllib3 PoolManager (or ProxyManager) report its sockets here."""
+        classes = {}
+        for scheme, pool_class in manager.pool_classes_by_scheme.items():
+            classes[scheme] = type(pool_class.__name__, (pool_class,),
+                                   {'ConnectionCls': _watched_connection_class(pool_class.ConnectionCls, self)})
+        manager.pool_classes_by_scheme = classes
+        return manager
+
+
+def _watched_connection_class(base, watch):
+    class WatchedConnection(base):
+        def _new_conn(self):
+            sock = super(WatchedConnection, self)._new_conn()
+            watch.track(sock)
+            return sock
+
+    WatchedConnection.__name__ = base.__name__
+    return WatchedConnection
+
+
+class WatchedAdapter(HTTPAdapter):
+    """A requests adapter whose connections, direct or through a proxy, are tracked by a SocketWatch."""
+
+    def __init__(self, watch, **kwargs):
+        self.watch = watch  # before HTTPAdapter.__init__, which builds the pool manager
+        super(WatchedAdapter, self).__init__(**kwargs)
+
+    def init_poolmanager(self, *args, **kwargs):
+        super(WatchedAdapter, self).init_poolmanager(*args, **kwargs)
+        self.watch.adopt(self.poolmanager)
+
+    def proxy_manager_for(self, proxy, **proxy_kwargs):
+        known = proxy in self.proxy_manager
+        manager = super(WatchedAdapter, self).proxy_manager_for(proxy, **proxy_kwargs)
+        if not known:
+            self.watch.adopt(manager)
+        return manager
+
+
+def read_bounded(response, deadline, max_bytes, clock=time.monotonic):
+    """The whole body of a streamed requests response, within the deadline and at most max_bytes long."""
+    declared = response.headers.get('Content-Length')
+    if declared is not None and declared.strip().isdigit() and int(declared) > max_bytes:
+        raise ResponseTooLarge(int(declared))
+    chunks = []
+    size = 0
+    for chunk in response.iter_content(CHUNK_SIZE):
+        size += len(chunk)
+        if size > max_bytes:
+            raise ResponseTooLarge(size)
+        if clock() > deadline:
+            raise DeadlineExceeded()
+        chunks.append(chunk)
+    return b''.join(chunks)
