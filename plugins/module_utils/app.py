@@ -286,11 +286,22 @@ def ensure_app(service, params, check_mode):
         raise AppError(str(exc))
     desired = desired_app(params)
     org_id, org_label = resolve_org(service.client, params, service.warn)
+    org_pending = False
     if org_label and org_id is None:
-        raise AppError('no organization named %s is visible to this API key; check the name (it must match '
-                       'exactly) or set org_id' % org_label)
+        message = ('no organization named %s is visible to this API key; check the name (it must match exactly) '
+                   'or set org_id' % org_label)
+        if not (check_mode and state == 'present'):
+            raise AppError(message)
+        # An earlier task of the same check run may be about to create it: predict the app's create.
+        service.warn(message + '. Check mode predicts the app in it as created, as it is when an earlier task '
+                     'creates the organization; a real run fails here if it still does not exist then.')
+        org_pending = True
 
     current = service.get(app_id)
+    if current is not None and org_pending:
+        raise AppError('app %s belongs to organization %s, not to organization %s (which does not exist yet); the '
+                       'module never moves an app of another organization' % (app_id, current.get('owner_org'),
+                                                                             org_label))
     if current is not None and org_id and current.get('owner_org') != org_id:
         raise AppError(
             'app %s belongs to organization %s, not to organization %s; app ids are unique across Capgo, and the '
@@ -306,7 +317,7 @@ def ensure_app(service, params, check_mode):
         return True, diff_of(current, {}, DIFF_FIELDS), {}
 
     if current is None:
-        if not org_id:
+        if not org_id and not org_pending:
             raise AppError('app %s does not exist, or this API key cannot read it; set org_id or org to create it'
                            % app_id)
         if 'name' not in desired:

@@ -39,6 +39,8 @@ attributes:
         (RV(app.id), RV(app.created_at), RV(app.updated_at), ...), which a new app has as V(null).
       - A create that the server would refuse because the id is taken by an app the key cannot read is predicted as
         a create.
+      - An organization named by O(org) that does not exist yet (an earlier task of the same check run would create
+        it) is reported as a warning, and the app is predicted as created in it, with C(owner_org) V(null).
   diff_mode:
     support: full
     details:

@@ -41,6 +41,9 @@ attributes:
         in RV(channel.version).
       - The channels that making this one public would un-publish are named in a warning. Because platform flags
         cannot be read, every other public channel of the app is named, also one whose platforms do not overlap.
+      - When the app does not exist, or the key cannot read its channels (the server cannot tell which), a channel
+        with O(state=present) is reported as a warning and predicted as created, as it is when an earlier task of
+        the same check run creates the app.
   diff_mode:
     support: full
     details:
