@@ -132,14 +132,17 @@ def test_control_api(api):
     assert all("key" not in k and "value" not in k for k in state["keys"])
     assert KEYS["super"] not in json.dumps(state)
     reset = requests.post(url + "/reset", json={"users": [{"email": "z@example.com"}], "orgs": [{"name": "Only"}],
-                                                "keys": [{"name": "z", "owner": "z@example.com", "roles": {"Only": "org_admin"}}]}, timeout=5).json()
-    assert list(reset["keys"]) == ["z"] and len(reset["orgs"]) == 1
+                                                "keys": [{"name": "z", "owner": "z@example.com", "roles": {"Only": "org_admin"}}],
+                                                "echo_keys": True}, timeout=5).json()
+    assert list(reset["keys"]) == ["z"] and reset["key_names"] == ["z"] and len(reset["orgs"]) == 1
     resp = requests.get(api.url + "/organization", headers={"capgkey": reset["keys"]["z"]}, timeout=5)
     assert [o["name"] for o in resp.json()] == ["Only"]
     faults = requests.put(url + "/faults", json={"fault_429_every": 5, "latency_ms": 0}, timeout=5).json()
     assert faults["fault_429_every"] == 5
     assert requests.put(url + "/faults", json={"fault_429_every": 0}, timeout=5).json()["fault_429_every"] == 0
-    assert requests.post(url + "/reset", timeout=5).json()["orgs"] == [ORG_A, ORG_B, ORG_2FA, ORG_BAD]
+    reset = requests.post(url + "/reset", headers={"Content-Type": "application/json"}, timeout=5).json()
+    assert reset["orgs"] == [ORG_A, ORG_B, ORG_2FA, ORG_BAD]
+    assert "keys" not in reset and set(reset["key_names"]) == set(KEYS)
     assert requests.put(url + "/faults", json={"bogus": 1}, timeout=5).status_code == 400
 
 
@@ -171,7 +174,9 @@ def test_default_seed():
         assert orgs[0]["management_email"] == "admin@example.com"
         created = requests.post(emulator.url + "/organization", json={"name": "Mine"}, headers={"capgkey": emulator.admin_key}, timeout=5)
         assert created.status_code == 200
-        assert emulator.reset()["keys"] == {"admin": emulator.admin_key}
+        reset = emulator.reset()
+        assert set(reset) == {"key_names", "orgs"} and reset["key_names"] == ["admin"] and len(reset["orgs"]) == 1
+        assert emulator.keys == {"admin": emulator.admin_key}
 
 
 # ---------------------------------------------------------------------------
@@ -308,6 +313,19 @@ def test_cli_hang_mode():
     try:
         with pytest.raises(requests.exceptions.ReadTimeout):
             requests.get(lines["CAPGO_EMULATOR_URL"] + "/organization", timeout=0.5)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(10) == 0
+
+
+def test_cli_control_allow_host():
+    proc, lines = _start_cli("--control", "--control-allow-host", "capgo-emulator", "--control-allow-host", "other")
+    try:
+        url = lines["CAPGO_EMULATOR_URL"] + "/_emulator/log"
+        assert requests.get(url, headers={"Host": "capgo-emulator:8787"}, timeout=5).status_code == 200
+        assert requests.get(url, headers={"Host": "other"}, timeout=5).status_code == 200
+        assert requests.get(url, headers={"Host": "third"}, timeout=5).status_code == 403
+        assert requests.get(url, timeout=5).status_code == 200
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(10) == 0

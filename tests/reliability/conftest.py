@@ -122,7 +122,9 @@ class EmulatorProcess:
         # verify=False per request: REQUESTS_CA_BUNDLE in the environment would override a session setting
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", urllib3.exceptions.InsecureRequestWarning)
-            resp = self.session.request(method, self.url + "/_emulator/" + path, json=body, timeout=30, verify=False)
+            # The control API refuses a POST or PUT without this type, even with no body.
+            resp = self.session.request(method, self.url + "/_emulator/" + path, json=body, timeout=30, verify=False,
+                                        headers={"Content-Type": "application/json"})
         resp.raise_for_status()
         return resp.json()
 

@@ -94,8 +94,12 @@ class CapgoApp:
             return self.summary()
 
     def summary(self):
-        return {"keys": {k.name: k.value for k in self.state.keys.values()}, "orgs": list(self.state.orgs),
-                "apps": {app_id: row["id"] for app_id, row in self.state.apps.items()}}
+        """What a reset answers: key names and org ids; key values only if the seed set ``echo_keys``."""
+        keys = list(self.state.keys.values())
+        summary = {"key_names": [k.name for k in keys], "orgs": list(self.state.orgs)}
+        if self.state.echo_keys:
+            summary["keys"] = {k.name: k.value for k in keys}
+        return summary
 
     def dump_state(self):
         with self.lock:

@@ -22,6 +22,8 @@ def _parse_args(argv):
     parser.add_argument("--seed", help="JSON seed file (format: tests/emulator/README.md)")
     parser.add_argument("--docs-shapes", action="store_true", help="answer in the public docs' shapes")
     parser.add_argument("--control", action="store_true", help="enable the /_emulator/ test-control API")
+    parser.add_argument("--control-allow-host", action="append", default=[], metavar="HOST",
+                        help="also accept control requests whose Host is HOST (repeatable; default: loopback only)")
     parser.add_argument("--request-log", help="append every API request as a JSON line to this file")
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
@@ -54,7 +56,8 @@ def main(argv=None):
         request_log_path=args.request_log, tls_cert=args.tls_cert, tls_key=args.tls_key, base_url=args.base_url,
         admin_key=args.admin_key, rate_limit_per_key=args.rate_limit_per_key, failed_auth_limit=args.failed_auth_limit,
         fault_429_every=args.fault_429_every, retry_after=args.retry_after, fault_503_every=args.fault_503_every,
-        drop_after_post_every=args.drop_after_post_every, latency_ms=args.latency_ms, hang=args.hang)
+        drop_after_post_every=args.drop_after_post_every, latency_ms=args.latency_ms, hang=args.hang,
+        control_hosts=args.control_allow_host)
     stop = threading.Event()
 
     def _on_signal(_signum, _frame):

@@ -165,12 +165,15 @@ class CapgoEmulator:
 
     def __init__(self, seed=None, docs_shapes=False, control=True, host="127.0.0.1", port=0, request_log_path=None,
                  tls_cert=None, tls_key=None, base_url=None, admin_key=None, rate_limit_per_key=2000, failed_auth_limit=20,
-                 fault_429_every=0, retry_after=1, fault_503_every=0, drop_after_post_every=0, latency_ms=0, hang=False):
+                 fault_429_every=0, retry_after=1, fault_503_every=0, drop_after_post_every=0, latency_ms=0, hang=False,
+                 control_hosts=()):
         self.seeded = seed is not None
         if seed is None:
             seed = default_seed(admin_key or str(uuid.uuid4()))
         self.app = CapgoApp(seed, docs_shapes, rate_limit_per_key, failed_auth_limit, base_url)
         self.control = control
+        # Host names the control API accepts besides loopback ones (--control-allow-host).
+        self.control_hosts = frozenset(h.strip().lower().strip("[]") for h in control_hosts)
         self.host = host
         self.port = port
         self.request_log_path = request_log_path
@@ -227,6 +230,7 @@ class CapgoEmulator:
             self._connections = 0
 
     def reset(self, seed=None):
+        """Replace the state; returns key names and org ids (key values only with ``echo_keys``)."""
         return self.app.reset(seed)
 
     def state(self):

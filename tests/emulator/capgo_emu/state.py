@@ -18,7 +18,8 @@ Seed format (JSON object, every list optional)::
       "bulk_orgs": [{"count": int, "name_prefix": str, "created_by"?: email,
                      "key_roles": {"<key name>": "<role>"}}],
       "apps": [...], "bulk_apps": [...]   (format: state_apps.py)
-      "missing_storage_objects": ["org/x/logo.png", ...]
+      "missing_storage_objects": ["org/x/logo.png", ...],
+      "echo_keys": false
     }
 
 Keys may also carry ``"app_roles": {"<app_id>": "<app role>"}`` and
@@ -32,7 +33,8 @@ its creator as active ``org_super_admin``. Seed org values are stored raw (no
 normalisation), so a seed can hold data that the real server would fail to parse.
 ``jwt`` declares a token accepted as that user's JWT on JWT-capable routes.
 ``subkey_of`` declares a limited subkey usable through the ``x-limited-key-id: <id>``
-header together with its parent key.
+header together with its parent key. ``echo_keys: true`` lets the answer of a reset
+(``POST /_emulator/reset``) show the key values; without it only their names are shown.
 """
 
 from __future__ import annotations
@@ -109,6 +111,7 @@ class State:
         self.tombstones = set()
         self.enforcing_hashed = set()
         self.missing_objects = set()
+        self.echo_keys = False
         self.audit = []
         self.apps = {}            # app_id -> apps row (insertion order is the listing order)
         self.channels = {}        # channel id -> channels row (platform flags included)
@@ -235,6 +238,9 @@ def build_state(seed):
     if not isinstance(seed, dict):
         raise SeedError("the seed must be a JSON object")
     state = State()
+    if not isinstance(seed.get("echo_keys", False), bool):
+        raise SeedError("echo_keys must be true or false")
+    state.echo_keys = seed.get("echo_keys", False)
     for user in seed.get("users") or []:
         if not isinstance(user, dict) or not isinstance(user.get("email"), str):
             raise SeedError("each user needs an email")
