@@ -18,6 +18,8 @@ no write; O(org) given by name adds the pages of GET /organization in front):
     (retention, expose_metadata, allow_device_custom_id, block_provider_infra_requests
     differing from the server's defaults)
   capgo_app present, id taken elsewhere         GET /app/<id> (401), POST /app (409)       2, fails
+  capgo_app present, POST answer lost           ... POST /app (5xx or dropped), GET /app/<id>, then
+                                                the PUT of the settings as above          +1
   capgo_app absent, exists                      GET /app/<id>, DELETE /app/<id>            2
   capgo_app absent, missing or not readable     GET /app/<id> (401)                        1
   capgo_app_info app_id=...                     GET /app/<id>                              1
@@ -31,7 +33,7 @@ __metaclass__ = type
 
 from urllib.parse import quote
 
-from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError, CapgoError
+from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError, CapgoError, CapgoTransportError
 from ansible_collections.capgo.cloud.plugins.module_utils.normalize_apps import (
     APP_BIGINT_FIELDS,
     APP_SETTING_DEFAULTS,
@@ -71,6 +73,8 @@ CREATED_APP_DEFAULTS = {
 }
 
 NOT_READABLE_CODE = 'cannot_access_app'
+# Answers after which a POST may or may not have created the app.
+AMBIGUOUS_POST_STATUSES = frozenset([500, 502, 503, 504])
 ORG_NOT_READABLE_CODE = 'user_does_not_have_access_to_this_organization'
 
 
@@ -226,7 +230,13 @@ class AppService(CapgoService):
                     'this API key may not create apps in organization %s: that needs the org.create_app right '
                     '(org_member, org_admin, org_billing_admin or org_super_admin on the organization) (%s)'
                     % (owner_org, exc))
-            raise
+            if exc.status not in AMBIGUOUS_POST_STATUSES:
+                raise
+            answer = self._created_anyway(app_id, owner_org, exc)
+        except CapgoTransportError as exc:
+            if not exc.maybe_processed:
+                raise
+            answer = self._created_anyway(app_id, owner_org, exc)
         created = app_view(answer)
         settings = dict((field, value) for field, value in desired.items()
                         if field not in POST_FIELDS and APP_SETTING_DEFAULTS.get(field) != value)
@@ -237,6 +247,19 @@ class AppService(CapgoService):
         except CapgoError as exc:
             raise AppError('app %s was created, but setting %s on it failed: %s'
                            % (app_id, ', '.join(sorted(settings)), exc))
+
+    def _created_anyway(self, app_id, owner_org, error):
+        """After a POST without a usable answer: the app if it was created after all, else the error.
+
+        App ids are unique, so one read tells; the create is not sent again by the module.
+        """
+        found = self.get(app_id)
+        if found is None or found.get('owner_org') != owner_org:
+            raise AppError('creating app %s failed without a usable answer (%s), and no such app of organization %s '
+                           'is readable now; run the task again' % (app_id, error, owner_org))
+        self.warn('the answer to creating app %s was lost (%s); the app exists now, so it was not created again'
+                  % (app_id, error))
+        return found
 
     def update(self, app_id, delta):
         """One PUT with exactly the fields that differ; returns the app after it."""
@@ -286,38 +309,33 @@ def ensure_app(service, params, check_mode):
         raise AppError(str(exc))
     desired = desired_app(params)
     org_id, org_label = resolve_org(service.client, params, service.warn)
-    org_pending = False
-    if org_label and org_id is None:
-        message = ('no organization named %s is visible to this API key; check the name (it must match exactly) '
-                   'or set org_id' % org_label)
-        if not (check_mode and state == 'present'):
-            raise AppError(message)
-        # An earlier task of the same check run may be about to create it: predict the app's create.
-        service.warn(message + '. Check mode predicts the app in it as created, as it is when an earlier task '
-                     'creates the organization; a real run fails here if it still does not exist then.')
-        org_pending = True
+    no_such_org = ('no organization named %s is visible to this API key' % org_label) if org_label and not org_id else ''
 
     current = service.get(app_id)
-    if current is not None and org_pending:
-        raise AppError('app %s belongs to organization %s, not to organization %s (which does not exist yet); the '
-                       'module never moves an app of another organization' % (app_id, current.get('owner_org'),
-                                                                             org_label))
-    if current is not None and org_id and current.get('owner_org') != org_id:
+    if current is not None and org_label and current.get('owner_org') != org_id:
         raise AppError(
-            'app %s belongs to organization %s, not to organization %s; app ids are unique across Capgo, and the '
+            'app %s belongs to organization %s, not to organization %s%s; app ids are unique across Capgo, and the '
             'module never moves, deletes or re-creates an app of another organization (transfer it in the Capgo '
             'console, or point the task at organization %s)'
-            % (app_id, current.get('owner_org'), org_label, current.get('owner_org')))
+            % (app_id, current.get('owner_org'), org_label, ' (%s)' % no_such_org if no_such_org else '',
+               current.get('owner_org')))
 
     if state == 'absent':
+        # Also when the organization is gone: its apps went with it.
         if current is None:
             return False, diff_of({}, {}, DIFF_FIELDS), {}
         if not check_mode:
             service.delete(app_id)
         return True, diff_of(current, {}, DIFF_FIELDS), {}
 
+    if no_such_org:
+        if not check_mode:
+            raise AppError('%s; check the name (it must match exactly) or set org_id' % no_such_org)
+        # An earlier task of the same check run may be about to create it: predict the app's create.
+        service.warn('%s. Check mode predicts the app in it as created, as it is when an earlier task creates the '
+                     'organization; a real run fails here if it still does not exist then.' % no_such_org)
     if current is None:
-        if not org_id and not org_pending:
+        if not org_id and not no_such_org:
             raise AppError('app %s does not exist, or this API key cannot read it; set org_id or org to create it'
                            % app_id)
         if 'name' not in desired:

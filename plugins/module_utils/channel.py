@@ -72,7 +72,7 @@ class ChannelError(CapgoError):
 
 
 class AppNotReadable(ChannelError):
-    """The server answered cannot_access_app to a read: no such app, or no app.read_channels on it."""
+    """The app does not exist, or the key may not read its channels: the server cannot tell which."""
 
 
 def desired_channel(params):
@@ -241,13 +241,17 @@ def ensure_channel(service, params, check_mode):
             rows = None
             current = service.get(app_id, name)
     except AppNotReadable as exc:
-        # In check mode an earlier task may be about to create the app: the server cannot tell a
-        # missing app from an unreadable one, so predict what a real run does after that create.
-        if not check_mode or state != 'present':
+        if state == 'absent':
+            # A deleted app has no channels left; a key that cannot read them has nothing it could delete.
+            current = None
+        elif check_mode:
+            # An earlier task of the same check run may be about to create the app: the server cannot tell
+            # a missing app from an unreadable one, so predict what a real run does after that create.
+            service.warn('%s. Check mode predicts that the channel is created, as it is when an earlier task '
+                         'creates the app; a real run fails here if the app still does not exist then.' % exc)
+            rows, current = ([] if lists else None), None
+        else:
             raise
-        service.warn('%s. Check mode predicts that the channel is created, as it is when an earlier task creates '
-                     'the app; a real run fails here if the app still does not exist then.' % exc)
-        rows, current = ([] if lists else None), None
 
     if state == 'absent':
         if current is None:
@@ -275,12 +279,13 @@ def ensure_channel(service, params, check_mode):
     body = write_body(app_id, name, delta, sent_platforms, params.get('version'))
     demoting = lists and (current is None or not current.get('public') or bool(sent_platforms))
     candidates = public_others(rows, name) if demoting else []
+    made = 'made' if current is None or not current.get('public') else 'kept'
     if check_mode:
         after = predicted
         if candidates:
-            service.warn('channel %r of app %s would be made public; the server then un-publishes the other public '
+            service.warn('channel %r of app %s would be %s public; the server then un-publishes the other public '
                          'channels of the app that share a platform with it: %s (platform flags cannot be read '
-                         'back, so every other public channel is named)' % (name, app_id, ', '.join(candidates)))
+                         'back, so every other public channel is named)' % (name, app_id, made, ', '.join(candidates)))
     else:
         service.upsert(app_id, name, body, exists=current is not None)
         if lists:
@@ -288,9 +293,9 @@ def ensure_channel(service, params, check_mode):
             after = find(rows_after, name)
             demoted = [other for other in candidates if not (find(rows_after, other) or {}).get('public', True)]
             if demoted:
-                service.warn('channel %r of app %s was made public, and the server un-published the other public '
+                service.warn('channel %r of app %s was %s public, and the server un-published the other public '
                              'channels of the app that share a platform with it: %s'
-                             % (name, app_id, ', '.join(demoted)))
+                             % (name, app_id, made, ', '.join(demoted)))
         else:
             after = service.get(app_id, name)
         if after is None:

@@ -69,7 +69,8 @@ options:
     description:
       - Exact name of the organization that owns the app, as an alternative to O(org_id).
       - Looked up among the organizations the key can see (one request per 50 organizations); the task fails when
-        none or more than one has that name.
+        more than one has that name, and when none has it, except with O(state=absent) for an app that does not
+        exist either (deleting an organization deletes its apps).
     type: str
   icon:
     description:
@@ -123,6 +124,9 @@ notes:
     C(app.delete), which only C(org_super_admin) holds. An C(org_member) key can create an app but not read it
     afterwards, so a second run with it fails.
   - The owning organization and the default upload channel cannot be changed through the public API.
+  - >-
+    When the answer to the create request is lost (a dropped connection or an HTTP 5xx), the module reads the app by
+    its id instead of sending the create again, and goes on with it when it exists.
 seealso:
   - module: capgo.cloud.capgo_app_info
   - module: capgo.cloud.capgo_channel

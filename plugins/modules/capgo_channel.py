@@ -133,7 +133,8 @@ options:
     description:
       - V(present) creates the channel when it does not exist and updates the options that differ.
       - V(absent) deletes the channel (not its bundles). A channel that does not exist is left alone
-        (C(changed=false)).
+        (C(changed=false)), and so is every channel of an app that does not exist or whose channels the key may not
+        read (the server does not tell these apart).
     type: str
     choices: [present, absent]
     default: present

@@ -183,6 +183,8 @@ class FakeCapgo:
         if method == 'POST':
             args = dict(body)
         app_id = args.get('app_id')
+        if not app_id:
+            raise CapgoApiError(400, 'missing_app_id', 'Missing app_id', {'body': args})
         if not self._readable(app_id) or 'app.read_channels' in self.deny:
             raise CapgoApiError(400, 'cannot_access_app', "You can't access this app", {'app_id': app_id})
         rows = self.channels.setdefault(app_id, [])

@@ -13,7 +13,7 @@ import copy
 
 import pytest
 
-from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError
+from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError, CapgoTransportError
 from ansible_collections.capgo.cloud.plugins.module_utils.app import (
     APP_INFO_TASK,
     APP_TASK,
@@ -202,21 +202,77 @@ def test_settings_failing_after_the_create_say_the_app_exists():
     assert 'app.update_settings' in str(err.value) and APP in client.apps
 
 
+class LostCreateAnswer(FakeCapgo):
+    """POST /app creates the app (or not), then the answer is lost."""
+
+    def __init__(self, error, creates, **kwargs):
+        FakeCapgo.__init__(self, **kwargs)
+        self.error, self.creates = error, creates
+
+    def request(self, method, path='/organization', params=None, body=None, action=None):
+        if method == 'POST':
+            if self.creates:
+                FakeCapgo.request(self, method, path, params, body, action)
+            else:
+                self.calls.append((method, path, {}, body))
+            raise self.error
+        return FakeCapgo.request(self, method, path, params, body, action)
+
+
+@pytest.mark.parametrize('error', [
+    CapgoTransportError('connection reset', maybe_processed=True),
+    CapgoApiError(502, None, 'Bad Gateway'),
+])
+def test_a_create_whose_answer_was_lost_is_read_back_not_sent_again(error):
+    client = LostCreateAnswer(error, creates=True)
+    changed, dummy, app, warnings = run(client, name='Acme Shop', org_id=ORG, retention=60)
+    assert changed is True and app['retention'] == 60
+    assert client.summary() == [GET_APP, POST_APP, GET_APP, PUT_APP]
+    assert len(warnings) == 1 and 'was lost' in warnings[0]
+
+
+def test_a_lost_create_that_did_not_happen_fails_saying_so():
+    client = LostCreateAnswer(CapgoApiError(503, None, 'Unavailable'), creates=False)
+    with pytest.raises(AppError, match='failed without a usable answer .* run the task again'):
+        run(client, name='Acme Shop', org_id=ORG)
+    assert client.summary() == [GET_APP, POST_APP, GET_APP]
+
+
+def test_a_create_that_certainly_failed_is_not_read_back():
+    client = LostCreateAnswer(CapgoTransportError('connection refused', maybe_processed=False), creates=False)
+    with pytest.raises(CapgoTransportError):
+        run(client, name='Acme Shop', org_id=ORG)
+    assert client.summary() == [GET_APP, POST_APP]
+
+
 def test_a_key_that_may_not_update_gets_the_right_named():
     client = FakeCapgo(apps=[app_row(APP)], deny=['app.update_settings'])
     with pytest.raises(AppError, match='app.update_settings'):
         run(client, name='Renamed')
 
 
-@pytest.mark.parametrize('orgs, message', [
-    ([], 'no organization named .Acme. is visible'),
-    ([{'id': 'a', 'name': 'Acme'}, {'id': 'b', 'name': 'Acme'}], 'more than one organization is named'),
+@pytest.mark.parametrize('orgs, message, requests', [
+    ([], 'no organization named .Acme. is visible', [GET_ORGS, GET_APP]),
+    ([{'id': 'a', 'name': 'Acme'}, {'id': 'b', 'name': 'Acme'}], 'more than one organization is named', [GET_ORGS]),
 ])
-def test_organization_names_must_match_exactly_one(orgs, message):
+def test_organization_names_must_match_exactly_one(orgs, message, requests):
     client = FakeCapgo(orgs=orgs)
     with pytest.raises((AppError, OrganizationError), match=message):
         run(client, name='Acme Shop', org='Acme')
-    assert client.summary() == [GET_ORGS]
+    assert client.summary() == requests and client.writes() == []
+
+
+def test_absent_in_an_organization_that_is_gone_is_no_change():
+    client = FakeCapgo(orgs=[])
+    assert run(client, org='Acme', state='absent')[:3] == (False, {'before': {}, 'after': {}}, {})
+    assert client.summary() == [GET_ORGS, GET_APP]
+
+
+def test_absent_in_an_organization_that_is_gone_never_deletes_an_app_found_elsewhere():
+    client = FakeCapgo(orgs=[], apps=[app_row(APP)])
+    with pytest.raises(AppError, match=r"not to organization 'Acme' \(no organization named 'Acme' is visible"):
+        run(client, org='Acme', state='absent')
+    assert client.writes() == [] and APP in client.apps
 
 
 def test_check_mode_predicts_an_app_in_an_organization_not_created_yet():
