@@ -257,3 +257,16 @@ def test_negative_page_is_a_range_error(api):
 
 def test_seed_keys_are_listed_by_name(api):
     assert set(KEYS) <= set(api.emu.keys)
+
+
+def test_a_subkey_limited_to_one_app_sees_only_that_app(api):
+    seed = make_seed()
+    seed["apps"].append({"app_id": "com.acme.second", "org": ORG_A, "name": "Second"})
+    seed["keys"].append({"name": "sub", "key": "bbbbbbbb-0000-4000-8000-000000000777", "id": 900,
+                         "owner": "admin@example.com", "subkey_of": "org_super_admin", "app_roles": {SHOP: "app_reader"}})
+    api.emu.reset(seed)
+    limited = {"x-limited-key-id": "900"}
+    assert [a["app_id"] for a in api.call("GET", "/app").json] == [SHOP, "com.acme.second"]
+    assert [a["app_id"] for a in api.call("GET", "/app", headers=limited).json] == [SHOP]
+    assert_error(api.call("GET", "/app/com.acme.second", headers=limited), 401, "cannot_access_app")
+    assert_error(api.call("PUT", "/app/" + SHOP, headers=limited, json_body={"name": "x"}), 401, "cannot_access_app")
