@@ -308,7 +308,7 @@ def build_state(seed):
                 raise SeedError("app_roles: unknown app %r or app role %r" % (ref, role))
             key.app_roles[ref] = role
         for ref, role in (spec.get("channel_roles") or {}).items():
-            app_id, _, name = ref.partition("/")
+            app_id, name = ref.split("/", 1) if "/" in ref else (ref, "")
             channel = state.find_channel(app_id, name)
             if role not in CHANNEL_ROLE_RANK or channel is None:
                 raise SeedError("channel_roles: unknown channel %r or channel role %r" % (ref, role))
