@@ -31,7 +31,7 @@ PIP_QUIET := 2>&1 | { grep --line-buffered -v 'is ignored: it is neither a file 
 # Extra ansible-test arguments, e.g. make test-sanity ANSIBLE_TEST_ARGS="--test pep8"
 ANSIBLE_TEST_ARGS ?=
 # Where ruff looks (Python outside plugins/ and tests/unit/, which sanity covers).
-RUFF_PATHS := $(wildcard tests/emulator tests/utils tests/reliability benchmarks hacking)
+RUFF_PATHS := $(wildcard tests/emulator tests/utils tests/reliability tests/examples benchmarks hacking)
 # ansible-lint targets (skipped while they do not exist yet).
 LINT_PATHS := $(wildcard examples roles tests/integration/targets)
 
@@ -39,11 +39,11 @@ LINT_PATHS := $(wildcard examples roles tests/integration/targets)
 # test-docs (hacking/check-docs.sh) and test-build (hacking/test-build.sh) run when their
 # scripts exist, and then must pass.
 TEST_HOOKS := $(if $(wildcard hacking/check-docs.sh),test-docs) $(if $(wildcard hacking/test-build.sh),test-build)
-TEST_PARTS := test-lint test-unit test-emulator test-sanity test-integration test-reliability $(strip $(TEST_HOOKS))
+TEST_PARTS := test-lint test-unit test-emulator test-sanity test-integration test-reliability test-examples $(strip $(TEST_HOOKS))
 
 .PHONY: help venv venv-oldest copy get-pip demo bench docs test $(TEST_PARTS) \
         test-unit-new test-unit-old test-sanity-new test-sanity-old \
-        test-integration-new test-integration-old test-reliability test-docs test-build clean
+        test-integration-new test-integration-old test-reliability test-examples test-docs test-build clean
 
 help:
 	@echo "make demo              run examples/demo.yml against the local emulator"
@@ -54,6 +54,7 @@ help:
 	@echo "make test-sanity       ansible-test sanity (newest and oldest core), no ignore files"
 	@echo "make test-integration  ansible-test integration against the emulator (both cores)"
 	@echo "make test-reliability  faults, load, secrets, TLS, bad input, property-based (real playbooks)"
+	@echo "make test-examples     every example of the docs and the modules, run against the emulator"
 	@echo "make bench | docs | venv | venv-oldest | copy | clean"
 
 # ---------------------------------------------------------------- virtual environments
@@ -124,6 +125,11 @@ test-emulator: venv
 test-reliability: venv copy
 	PATH=$(ROOT)/$(VENV)/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(COLL_PATH) \
 	  timeout 1200 $(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/reliability
+
+# Every example of the docs and of the modules' EXAMPLES, run against the emulator (tests/examples/manifest.yml).
+test-examples: venv copy
+	PATH=$(ROOT)/$(VENV)/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(COLL_PATH) \
+	  timeout 1200 $(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/examples
 
 test-sanity: test-sanity-new test-sanity-old
 test-sanity-new: venv copy get-pip

@@ -195,3 +195,17 @@ def normalize_logo(value):
     if not result:
         result = value
     return strip_html(result)
+
+
+def logo_as_read(value):
+    """The logo path the server answers with after storing ``value``, as normalize_logo reads it back.
+
+    A read signs the stored path after normalising it once more (createSignedImageUrl calls
+    normalizeImagePath in supabase/functions/_backend/utils/storage.ts), so ``/images/a.png``,
+    stored as ``images/a.png``, reads back as ``a.png``. External URLs and ``""`` read back as
+    stored. Comparisons and check-mode predictions use this value.
+    """
+    stored = normalize_logo(value)
+    if not stored or '://' in stored:
+        return stored
+    return normalize_logo(stored)

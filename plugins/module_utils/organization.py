@@ -15,6 +15,7 @@ __metaclass__ = type
 
 from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError, CapgoError, CapgoTransportError
 from ansible_collections.capgo.cloud.plugins.module_utils.normalize import (
+    logo_as_read,
     normalize_logo,
     normalize_name,
     normalize_website,
@@ -70,7 +71,9 @@ def desired_state(params):
         except ValueError as exc:
             raise OrganizationError('website %r is rejected: %s' % (params['website'], exc))
     if params.get('logo') is not None:
-        desired['logo'] = normalize_logo(params['logo'])
+        # The path the server will answer with, so the comparison settles after one run (sending it
+        # names the same storage object as the user's spelling).
+        desired['logo'] = logo_as_read(params['logo'])
     try:
         desired.update(desired_settings(params))
     except ValueError as exc:
@@ -326,16 +329,14 @@ def ensure_organization(service, params, check_mode):
                                     'two-factor enforcement in the Capgo console' % desired['name'])
         if check_mode:
             return True, build_diff({}, desired), predict_created(desired)
-        return True, build_diff({}, desired), service.create(desired)
+        created = service.create(desired)
+        warn_unsigned_logo(service, desired, created)
+        return True, build_diff({}, desired), created
 
     if manages_settings(desired):
         current = dict(current)
         current.update(service.read_settings(current['id']))
 
-    if current.get('logo') is None and desired.get('logo'):
-        service.warn('organization %s reports no logo although one may be stored: the server could not sign '
-                     'its storage object (is it missing from the images bucket?). The logo is written again.'
-                     % current['id'])
     delta = compute_delta(current, desired)
     if not delta:
         return False, build_diff(current, current), current
@@ -344,7 +345,20 @@ def ensure_organization(service, params, check_mode):
         after = predict_updated(current, delta)
     else:
         after = service.update(current['id'], delta, current, with_settings=manages_settings(desired))
+        warn_unsigned_logo(service, desired, after)
     return True, build_diff(current, after), after
+
+
+def warn_unsigned_logo(service, desired, after):
+    """Say why the next run will write the logo again when the server answers it with null.
+
+    The server answers null when it cannot sign the stored path (the object is missing from
+    the images bucket); such a logo never compares equal.
+    """
+    if desired.get('logo') and after.get('logo') is None:
+        service.warn('organization %s reports no logo after it was set to %r: the server could not sign that '
+                     'storage object (is it missing from the images bucket?), so every run writes it again'
+                     % (after.get('id'), desired['logo']))
 
 
 def check_lockout(current, desired, params):

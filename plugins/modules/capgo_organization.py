@@ -76,6 +76,10 @@ options:
       - Logo of the organization, as a path in Capgo's C(images) storage bucket (for example
         V(org/<org id>/logo/logo.png)), or an external URL.
       - A Capgo storage URL (public or signed) is reduced to its path, as the server does.
+      - Compared, predicted and returned as the path the server answers with, which it normalises once more when
+        it reads it, so V(/images/org/a/logo.png) is V(org/a/logo.png) and V(images/images/b.png) is V(b.png).
+        The module sends that path; it names the same storage object.
+      - V("") clears the logo.
       - Creating an organization with a logo takes one extra request, because the create call cannot carry it.
     type: str
   enforcing_2fa:
@@ -156,55 +160,54 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Manage Capgo organizations from the controller
-  hosts: localhost
-  gather_facts: false
-  module_defaults:
-    group/capgo.cloud.capgo:
-      api_key: "{{ vault_capgo_api_key }}"
-  tasks:
-    - name: Ensure the organization exists
-      capgo.cloud.capgo_organization:
-        name: Acme Mobile
-        management_email: billing@acme.example
-        website: acme.example
-      register: acme
-
-    - name: Show its id
-      ansible.builtin.debug:
-        msg: "{{ acme.organization.id }}"
-
-    - name: Rename it, addressing it by id
-      capgo.cloud.capgo_organization:
-        org_id: "{{ acme.organization.id }}"
-        name: Acme Mobile Apps
-
-    - name: Set a logo stored in Capgo's images bucket
-      capgo.cloud.capgo_organization:
-        org_id: "{{ acme.organization.id }}"
-        logo: "org/{{ acme.organization.id }}/logo/acme.png"
-
-    - name: Require expiring API keys of at most 90 days and a password policy
-      capgo.cloud.capgo_organization:
-        org_id: "{{ acme.organization.id }}"
-        require_apikey_expiration: true
-        max_apikey_expiration_days: 90
-        password_policy_config:
-          enabled: true
-          min_length: 12
-        acknowledge_lockout: true
-
-    - name: Delete it
-      capgo.cloud.capgo_organization:
-        org_id: "{{ acme.organization.id }}"
-        state: absent
-
-# With CAPGO_API_KEY (and optionally CAPGO_API_URL) in the environment, no credentials are needed in tasks:
-#   CAPGO_API_KEY=... ansible-playbook site.yml
-- name: Create an organization with the key from the environment
+# The tasks read the API key from CAPGO_API_KEY (and the URL from CAPGO_API_URL), or from api_key and
+# api_url, which module_defaults of group/capgo.cloud.capgo can set for every Capgo task of a play.
+- name: Ensure the organization exists
   capgo.cloud.capgo_organization:
-    name: Staging apps
+    name: Acme Mobile
+    management_email: billing@acme.example
+    website: acme.example
+  register: acme
   delegate_to: localhost
+
+- name: Show its id
+  ansible.builtin.debug:
+    msg: "{{ acme.organization.id }}"
+
+# In check mode an organization that does not exist yet has no id (null), so tasks that address it
+# by the registered id skip until a real run has created it.
+- name: Set a logo stored in Capgo's images bucket, addressing the organization by id
+  capgo.cloud.capgo_organization:
+    org_id: "{{ acme.organization.id }}"
+    logo: "org/{{ acme.organization.id }}/logo/acme.png"
+  delegate_to: localhost
+  when: acme.organization.id is not none
+
+- name: Rename an organization, addressing it by id
+  capgo.cloud.capgo_organization:
+    org_id: 1f0e7b52-3b2f-4d8b-9a52-0c6f4c6f3d11
+    name: Acme Apps EU
+  delegate_to: localhost
+
+- name: Delete an organization that is no longer needed
+  capgo.cloud.capgo_organization:
+    name: Old sandbox
+    state: absent
+  delegate_to: localhost
+
+# Last, and with a key that has an expiry date: once require_apikey_expiration is on, the organization
+# refuses API keys without one (HTTP 401 org_requires_expiring_key), the key running these tasks included.
+- name: Require expiring API keys of at most 90 days and a password policy
+  capgo.cloud.capgo_organization:
+    org_id: "{{ acme.organization.id }}"
+    require_apikey_expiration: true
+    max_apikey_expiration_days: 90
+    password_policy_config:
+      enabled: true
+      min_length: 12
+    acknowledge_lockout: true
+  delegate_to: localhost
+  when: acme.organization.id is not none
 
 # Ad hoc:
 #   ansible localhost -m capgo.cloud.capgo_organization -a "name='Staging apps' state=absent"

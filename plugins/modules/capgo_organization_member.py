@@ -111,35 +111,33 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Manage the members of a Capgo organization
-  hosts: localhost
-  gather_facts: false
-  module_defaults:
-    group/capgo.cloud.capgo:
-      api_key: "{{ vault_capgo_api_key }}"
-  tasks:
-    - name: Invite a developer
-      capgo.cloud.capgo_organization_member:
-        org_id: 1f0e7b52-3b2f-4d8b-9a52-0c6f4c6f3d11
-        email: dev@acme.example
-      register: dev
+# The invited users need a Capgo account. The tasks read the API key from CAPGO_API_KEY, or from
+# api_key, which module_defaults of group/capgo.cloud.capgo can set for every Capgo task of a play.
+- name: Invite a developer
+  capgo.cloud.capgo_organization_member:
+    org_id: 1f0e7b52-3b2f-4d8b-9a52-0c6f4c6f3d11
+    email: dev@acme.example
+  register: dev
+  delegate_to: localhost
 
-    - name: Tell whether the invitation is still pending
-      ansible.builtin.debug:
-        msg: "{{ 'pending' if dev.member.pending else 'active' }}"
+- name: Tell whether the invitation is still pending
+  ansible.builtin.debug:
+    msg: "{{ 'pending' if dev.member.pending else 'active' }}"
 
-    - name: Make someone an admin, even if they are a member with another role already
-      capgo.cloud.capgo_organization_member:
-        org_id: 1f0e7b52-3b2f-4d8b-9a52-0c6f4c6f3d11
-        email: lead@acme.example
-        role: org_admin
-        reinvite_on_role_change: true
+- name: Make someone an admin, even if they are a member with another role already
+  capgo.cloud.capgo_organization_member:
+    org_id: 1f0e7b52-3b2f-4d8b-9a52-0c6f4c6f3d11
+    email: lead@acme.example
+    role: org_admin
+    reinvite_on_role_change: true
+  delegate_to: localhost
 
-    - name: Remove a former colleague
-      capgo.cloud.capgo_organization_member:
-        org_id: 1f0e7b52-3b2f-4d8b-9a52-0c6f4c6f3d11
-        email: gone@acme.example
-        state: absent
+- name: Remove a former colleague
+  capgo.cloud.capgo_organization_member:
+    org_id: 1f0e7b52-3b2f-4d8b-9a52-0c6f4c6f3d11
+    email: gone@acme.example
+    state: absent
+  delegate_to: localhost
 '''
 
 RETURN = r'''

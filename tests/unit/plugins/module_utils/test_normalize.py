@@ -10,6 +10,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.capgo.cloud.plugins.module_utils.normalize import (
+    logo_as_read,
     normalize_logo,
     normalize_name,
     normalize_website,
@@ -122,3 +123,23 @@ def test_signed_urls_with_different_tokens_compare_equal():
     first = 'https://sb.capgo.app/storage/v1/object/sign/images/org/1/l.png?token=one'
     second = 'https://sb.capgo.app/storage/v1/object/sign/images/org/1/l.png?token=two'
     assert normalize_logo(first) == normalize_logo(second) == normalize_logo('org/1/l.png')
+
+
+# What the server stores (write normalisation) and answers with (normalised again when signed),
+# supabase/functions/_backend/utils/storage.ts.
+@pytest.mark.parametrize('value, stored, read', [
+    ('/images/org/a/logo.png', 'images/org/a/logo.png', 'org/a/logo.png'),
+    ('images/images/b.png', 'images/b.png', 'b.png'),
+    ('org/a/logo.png', 'org/a/logo.png', 'org/a/logo.png'),
+    ('/org/a/logo.png', 'org/a/logo.png', 'org/a/logo.png'),
+    ('https://sb.capgo.app/storage/v1/object/sign/images/images/c.png?token=x', 'images/c.png', 'c.png'),
+    ('https://cdn.example.com/images/logo.png', 'https://cdn.example.com/images/logo.png',
+     'https://cdn.example.com/images/logo.png'),
+    ('', '', ''),
+    ('   ', '', ''),
+])
+def test_logo_is_compared_as_the_server_reads_it_back(value, stored, read):
+    assert normalize_logo(value) == stored
+    assert logo_as_read(value) == read
+    # Reading what was read back changes nothing more: a second run compares equal.
+    assert logo_as_read(read) == read

@@ -32,6 +32,16 @@ from ansible_collections.capgo.cloud.plugins.module_utils.organization import (
 SIGNED = 'https://sb.capgo.app/storage/v1/object/sign/images/%s?token=t%d'
 
 
+def server_logo_path(value):
+    """storage.ts normalizeImagePath for paths (what these tests send): drop a leading images/, then leading /s."""
+    if '://' in value:
+        return value
+    path = value.strip()
+    if path.startswith('images/'):
+        path = path[len('images/'):]
+    return path.lstrip('/') or value.strip()
+
+
 class FakeClient:
     """Answers GET/POST/PUT/DELETE /organization like the real server, and records the calls."""
 
@@ -51,7 +61,8 @@ class FakeClient:
         row = dict(org) if full else dict((k, org.get(k)) for k in ORG_FIELDS)
         if row.get('logo') and '://' not in row['logo']:
             self.signs += 1
-            row['logo'] = SIGNED % (row['logo'], self.signs)
+            # The server normalises the stored path once more when it signs it.
+            row['logo'] = SIGNED % (server_logo_path(row['logo']), self.signs)
         return row
 
     def _find(self, org_id):
@@ -82,7 +93,9 @@ class FakeClient:
             self.put_bodies.append(dict(body))
             org = self._find(body['orgId'])
             for key, value in body.items():
-                if key != 'orgId':
+                if key == 'logo':
+                    org[key] = server_logo_path(value)
+                elif key != 'orgId':
                     org[key] = value
             full = self._row(org, full=True)
             full.update(created_at='2026-01-01T00:00:00.000Z')
@@ -482,3 +495,43 @@ def test_update_of_a_2fa_org_explains_the_server_refusal():
                         fail={'PUT': [None, CapgoApiError(400, 'cannot_update_org', 'new row violates row-level security')]})
     with pytest.raises(OrganizationError, match='two-factor'):
         run(client, org_id='a', enforce_encrypted_bundles=True)
+
+
+@pytest.mark.parametrize('logo, answered', [
+    ('/images/org/a/logo.png', 'org/a/logo.png'),
+    ('images/images/b.png', 'b.png'),
+])
+def test_logo_the_server_normalises_again_on_read_settles_after_one_run(logo, answered):
+    rows = [org_row('a', 'Acme')]
+    check_client, real_client = FakeClient(rows), FakeClient(rows)
+    dummy, check_diff, predicted = run(check_client, check_mode=True, org_id='a', logo=logo)
+    changed, real_diff, actual = run(real_client, org_id='a', logo=logo)
+    assert changed and actual['logo'] == answered
+    assert predicted == actual and check_diff == real_diff
+    changed_again, dummy, again = run(real_client, org_id='a', logo=logo)
+    assert not changed_again and again['logo'] == answered
+    assert [call[0] for call in real_client.calls] == ['GET', 'PUT', 'GET']
+
+
+def test_empty_logo_against_a_server_that_answers_empty_is_no_change():
+    client = FakeClient([org_row('a', 'Acme', logo='')])
+    changed, dummy, org = run(client, org_id='a', logo='')
+    assert not changed and org['logo'] == '' and client.calls == [('GET', 'a')]
+
+
+def test_setting_a_first_logo_does_not_warn():
+    client = FakeClient([org_row('a', 'Acme')])
+    service = OrganizationService(client)
+    changed, dummy, org = ensure_organization(service, params(org_id='a', logo='org/a/l.png'), False)
+    assert changed and org['logo'] == 'org/a/l.png' and service.warnings == []
+
+
+def test_a_logo_the_server_cannot_sign_warns_after_the_write():
+    client = FakeClient([org_row('a', 'Acme')])
+    # The server answers null for a path whose storage object it cannot sign.
+    client._row = lambda org, full=False: dict(FakeClient._row(client, org, full), logo=None)
+    service = OrganizationService(client)
+    changed, dummy, org = ensure_organization(service, params(org_id='a', logo='org/a/missing.png'), False)
+    assert changed and org['logo'] is None
+    assert len(service.warnings) == 1 and 'org/a/missing.png' in service.warnings[0]
+    assert 'could not sign' in service.warnings[0]
