@@ -138,7 +138,7 @@ EXAMPLES = r'''
   capgo.cloud.capgo_app:
     app_id: com.acme.shop
     name: Acme Shop
-    org: Acme Mobile
+    org: Acme Apps
     retention: 7776000
   register: shop
   delegate_to: localhost
@@ -156,9 +156,9 @@ EXAMPLES = r'''
     android_store_url: https://play.google.com/store/apps/details?id=com.acme.shop
   delegate_to: localhost
 
-- name: Delete the app, its channels and its bundles (needs an org_super_admin key)
+- name: Delete an app that is no longer needed, with its channels and bundles (needs an org_super_admin key)
   capgo.cloud.capgo_app:
-    app_id: com.acme.shop
+    app_id: com.acme.legacy
     state: absent
   delegate_to: localhost
 '''
