@@ -24,8 +24,8 @@ options:
     type: str
   api_url:
     description:
-      - Base URL of the Capgo API. The modules add C(/organization) themselves; a URL that already ends in
-        C(/organization) is used without it.
+      - Base URL of the Capgo API. The modules add the route (C(/organization), C(/app), C(/channel)) themselves;
+        a URL that already ends in C(/organization) is used without it.
       - The server must answer at this address; an HTTP redirect (3xx) fails the task, naming where it pointed.
       - If not set, the value of the E(CAPGO_API_URL) environment variable is used, else V(https://api.capgo.app).
       - Point it at a self-hosted Capgo (C(<SUPABASE_URL>/functions/v1)) or at the collection's local emulator.
@@ -43,8 +43,9 @@ options:
     description:
       - How many times a request is repeated after HTTP 429 (honouring C(Retry-After)), HTTP 502, 503, 504
         or a connection error, with capped exponential backoff and jitter.
-      - A create (C(POST)) is only repeated when the server certainly did not process it; after a lost answer the
-        module looks the organization up by name first, so it is never created twice.
+      - A create (C(POST)) is only repeated when the server certainly did not process it; after a lost answer
+        M(capgo.cloud.capgo_organization) looks the organization up by name, and M(capgo.cloud.capgo_app) the app by
+        its id, so neither is created twice.
       - Authentication failures (HTTP 401 and 403) are never repeated, because the server blocks an address
         after 20 failed authentications.
       - If not set, the value of the E(CAPGO_API_RETRIES) environment variable is used.

@@ -333,9 +333,9 @@ class CapgoClient:
 
         page_in='body': `page` is a JSON number in the GET body, left out for page 0, as
         GET /organization and GET /channel read it (a query string `page` is rejected with
-        invalid_body, or read as a string). The server's getBodyOrQuery reads a JSON body
-        instead of the query string, never both, so from page 1 on params travel in the body
-        with the page. page_in='query': `page` goes in the query string with params (GET /app).
+        invalid_body). A JSON body replaces the query string on the server (getBodyOrQuery in
+        supabase/functions/_backend/utils/hono.ts), so params travel in that body too (and stay in
+        the query). page_in='query': `page` goes in the query string with params (GET /app).
         Rows are told apart by their `id`, or by row_key(row).
         """
         if page_in not in ('body', 'query'):
@@ -353,7 +353,7 @@ class CapgoClient:
                     '(MAX_LISTED_ROWS); it does not seem to paginate correctly' % (what, page, len(rows), MAX_LISTED_ROWS),
                     action=action)
             if page_in == 'body':
-                query, body = (None, dict(params or {}, page=page)) if page else (params, None)
+                query, body = params, (dict(params or {}, page=page) if page else None)
             else:
                 query, body = dict(params or {}, page=page), None
             chunk = self.request('GET', path, params=query, body=body, action='%s (page %d)' % (action, page))

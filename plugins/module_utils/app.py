@@ -31,9 +31,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from urllib.parse import quote
-
-from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError, CapgoError, CapgoTransportError
+from ansible_collections.capgo.cloud.plugins.module_utils.api import (
+    CapgoApiError,
+    CapgoError,
+    CapgoTransportError,
+    path_segment,
+)
 from ansible_collections.capgo.cloud.plugins.module_utils.normalize_apps import (
     APP_BIGINT_FIELDS,
     APP_SETTING_DEFAULTS,
@@ -84,7 +87,7 @@ class AppError(CapgoError):
 
 def app_path(app_id):
     """/app/<app id>, the id percent-encoded as one path segment (a valid id needs no encoding)."""
-    return '/app/' + quote(app_id, safe='')
+    return '/app/' + path_segment(app_id)
 
 
 def diff_of(before, after, fields):
@@ -340,17 +343,34 @@ def ensure_app(service, params, check_mode):
                            % app_id)
         if 'name' not in desired:
             raise AppError('app %s does not exist, or this API key cannot read it; set name to create it' % app_id)
-        after = predict_created(app_id, org_id, desired) if check_mode else service.create(app_id, org_id, desired)
+        if check_mode:
+            after = predict_created(app_id, org_id, desired)
+        else:
+            after = service.create(app_id, org_id, desired)
+            warn_unsigned_icon(service, desired, after)
         return True, diff_of({}, after, DIFF_FIELDS), after
 
-    if current.get('icon') == '' and desired.get('icon'):
-        service.warn('app %s reports no icon although one may be stored: the server could not sign its storage '
-                     'object (is it missing from the images bucket?). The icon is written again.' % app_id)
     delta = compute_delta(current, desired)
     if not delta:
         return False, diff_of(current, current, DIFF_FIELDS), current
-    after = predict_updated(current, delta) if check_mode else service.update(app_id, delta)
+    if check_mode:
+        after = predict_updated(current, delta)
+    else:
+        after = service.update(app_id, delta)
+        warn_unsigned_icon(service, desired, after)
     return True, diff_of(current, after, DIFF_FIELDS), after
+
+
+def warn_unsigned_icon(service, desired, after):
+    """Say why the next run will write the icon again when the server answers it with ''.
+
+    The server answers '' when it cannot sign the stored path (the object is missing from the
+    images bucket); such an icon never compares equal.
+    """
+    if desired.get('icon') and after.get('icon') == '':
+        service.warn('app %s reports no icon after it was set to %r: the server could not sign that storage object '
+                     '(is it missing from the images bucket?), so every run writes it again'
+                     % (after.get('app_id'), desired['icon']))
 
 
 def list_apps(service, params):

@@ -18,7 +18,7 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.capgo.cloud.plugins.module_utils.normalize import normalize_logo, strip_html
+from ansible_collections.capgo.cloud.plugins.module_utils.normalize import logo_as_read, strip_html
 
 # reverseDomainRegex, /^[a-z0-9]+(\.[\w-]+)+$/i. JavaScript's \w is ASCII only, its /i never folds a
 # non-ASCII letter (the Kelvin sign, the long s) onto an ASCII one, and its $ does not match before a
@@ -106,12 +106,12 @@ def validate_app_name(value):
 
 
 def normalize_icon(value):
-    """The storage path an icon is kept as; '' (or only spaces) clears it."""
+    """The icon path the server answers with (the organization logo's rules); '' (or only spaces) clears it."""
     if value is None:
         return None
     if not value.strip():
         return ''
-    return normalize_logo(value)
+    return logo_as_read(value)
 
 
 def validate_retention(value):

@@ -76,6 +76,8 @@ options:
     description:
       - Icon of the app, as a path in Capgo's C(images) storage bucket, or an external URL.
       - A Capgo storage URL (public or signed) is reduced to its path, as the server does. V("") removes the icon.
+      - It is compared as the path the server answers with, which normalises a stored path once more when it reads
+        it (V(/images/a.png) is stored as V(images/a.png) and read back as V(a.png)).
       - The server answers an icon path it cannot sign (no such object in the bucket) as V(""); the module then
         writes the icon again in every run, with a warning.
     type: str

@@ -123,7 +123,7 @@ class FakeCapgo:
             elif page:
                 # GET /channel reads a JSON body instead of the query string (getBodyOrQuery), so from
                 # page 1 on the params travel in the body with the page.
-                chunk = self.request('GET', path, body=dict(params or {}, page=page))
+                chunk = self.request('GET', path, params=params, body=dict(params or {}, page=page))
             else:
                 chunk = self.request('GET', path, params=params)
             rows.extend(chunk)

@@ -358,13 +358,13 @@ def test_pagination_with_page_in_the_query_keys_rows_by_a_function():
     assert all(seen['body'] is None for seen in server.seen)
 
 
-def test_pagination_with_page_in_the_body_moves_params_into_the_body_from_page_1():
-    # getBodyOrQuery reads a JSON body instead of the query string: the body must carry app_id too.
+def test_pagination_with_page_in_the_body_sends_params_in_the_body_too():
+    # GET /channel reads a JSON body instead of the query string: app_id must be in the body with the page.
     with ScriptedServer([(200, {}, [{'id': 'c%d' % i} for i in range(2)]), (200, {}, [])]) as server:
         rows = make_client(server.url).paginate('/channel', what='channels', params={'app_id': 'x'}, page_size=2)
     assert len(rows) == 2
     assert [(seen['path'], seen['body']) for seen in server.seen] == [('/channel?app_id=x', None),
-                                                                      ('/channel', {'app_id': 'x', 'page': 1})]
+                                                                      ('/channel?app_id=x', {'app_id': 'x', 'page': 1})]
 
 
 def test_query_pagination_refuses_a_repeated_page():

@@ -95,7 +95,16 @@ def test_icon_that_cannot_be_signed_is_written_again_with_a_warning():
     client = FakeCapgo(apps=[app_row(APP, icon=ICON)])  # no such object: GET answers icon_url ''
     changed, dummy, dummy2, warnings = run(client, icon=ICON)
     assert changed is True and client.calls[1][3] == {'icon': ICON}
+    assert len(warnings) == 1 and 'could not sign' in warnings[0] and 'every run writes it again' in warnings[0]
+    client = FakeCapgo()
+    warnings = run(client, name='Acme Shop', org_id=ORG, icon=ICON)[3]
     assert len(warnings) == 1 and 'could not sign' in warnings[0]
+    assert run(FakeCapgo(apps=[app_row(APP, icon='')]), check_mode=True, icon=ICON)[3] == []
+
+
+def test_icon_compares_as_the_path_the_server_reads_back():
+    client = FakeCapgo(apps=[app_row(APP, icon='a.png')], objects=['a.png'])
+    assert run(client, icon='/images/a.png')[0] is False and client.writes() == []
 
 
 def test_removing_the_icon():

@@ -65,6 +65,8 @@ def test_names_that_end_up_empty_are_refused(value):
     ('org/o1/com.x.app/icon.png', 'org/o1/com.x.app/icon.png'),
     ('images/org/o1/icon.png', 'org/o1/icon.png'),
     ('/org/o1/icon.png', 'org/o1/icon.png'),
+    # Stored as images/a.png, then normalised once more when the server signs it for a read.
+    ('/images/a.png', 'a.png'),
     ('https://sb.capgo.app/storage/v1/object/sign/images/org/o1/icon.png?token=abc', 'org/o1/icon.png'),
     ('https://sb.capgo.app/storage/v1/object/public/images/org/o1/icon.png', 'org/o1/icon.png'),
     ('https://cdn.example.com/icon.png', 'https://cdn.example.com/icon.png'),
