@@ -50,6 +50,29 @@ make_copy() {
     [ -f "$dest/galaxy.yml" ] || die "the collection copy at $dest has no galaxy.yml"
 }
 
+# The release tarball, built from a clean export: only the files git tracks (as they
+# are in the work tree), never ignored or untracked ones such as
+# tests/integration/integration_config.yml. Prints the tarball's path (in $1).
+build_tarball() {
+    local out=$1 src list
+    src=$(mktemp -d "${TMPDIR:-/tmp}/capgo-export.XXXXXX")
+    list=$(mktemp)
+    (
+        cd "$ROOT" || exit 1
+        git ls-files -z --cached |
+            while IFS= read -r -d '' f; do
+                if [ -L "$f" ] || [ -f "$f" ]; then printf '%s\0' "$f"; fi
+            done >"$list"
+        tar --null -T "$list" -cf - | tar -xf - -C "$src"
+    )
+    rm -f "$list"
+    mkdir -p "$out"
+    ansible-galaxy collection build --force --output-path "$out" "$src" >"$out/build.log" 2>&1 ||
+        { cat "$out/build.log" >&2; rm -rf "$src"; die "ansible-galaxy collection build failed"; }
+    rm -rf "$src"
+    ls "$out"/capgo-cloud-*.tar.gz
+}
+
 # Generate the plugin documentation of the collection copy under $1 into $2.
 # simplified-rst: plain reStructuredText (option tables as HTML blocks) that GitHub
 # renders as it is, without Sphinx. The collection index becomes README.rst so that

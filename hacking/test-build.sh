@@ -2,17 +2,18 @@
 # Release build test; `make test-build` runs this.
 #
 #   VENV=.venv hacking/test-build.sh
-#   BUILD_FROM=/path/to/clean/checkout VENV=.venv hacking/test-build.sh
+#   UPDATE_TARBALL_CONTENTS=1 VENV=.venv hacking/test-build.sh   (rewrite the list, see 2.)
 #
-# BUILD_FROM (default: this work tree) is the directory the collection is built from.
-#
-# 1. ansible-galaxy collection build (from the work tree, as a release is built)
-#    into a temporary directory.
-# 2. The tarball holds what a release needs (meta/runtime.yml, the plugins, README,
-#    docs, LICENSE, CHANGELOG, the execution-environment metadata) and no
-#    development files (venvs, the .build copy, tests/output, caches, Makefile, .ci,
-#    benchmarks, the integration config with its key). Fix a failure with build_ignore
-#    in galaxy.yml.
+# 1. ansible-galaxy collection build from a clean export of the files git tracks
+#    (build_tarball in common.sh, as `make build` builds a release), into a
+#    temporary directory: ignored or untracked files never reach the tarball.
+# 2. The tarball's file list is exactly hacking/tarball-contents.txt. A new file
+#    that belongs in a release goes into that list (UPDATE_TARBALL_CONTENTS=1
+#    rewrites it; review the diff); a development file goes into build_ignore in
+#    galaxy.yml. Then the tarball must hold what a release needs (meta/runtime.yml,
+#    the plugins, README, docs, LICENSE, CHANGELOG, the execution-environment
+#    metadata) and no development files (venvs, the .build copy, tests/output,
+#    caches, Makefile, .ci, benchmarks, the integration config with its key).
 # 3. ansible-galaxy collection install of that tarball into an empty collections
 #    path (offline), and ansible-galaxy collection verify of the result.
 # 4. The local Capgo API emulator is started with a seed of its own, and
@@ -48,19 +49,27 @@ export ANSIBLE_CONFIG=$work/ansible.cfg ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false 
 export ANSIBLE_LOCAL_TEMP=$work/ansible-tmp ANSIBLE_HOME=$work/ansible-home
 unset ANSIBLE_COLLECTIONS_PATH ANSIBLE_COLLECTIONS_PATHS CAPGO_API_KEY CAPGO_API_URL
 
-src=${BUILD_FROM:-$ROOT}
-[ -f "$src/galaxy.yml" ] || die "no galaxy.yml in $src"
-version=$("$VENV_DIR/bin/python" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["version"])' "$src/galaxy.yml")
+version=$("$VENV_DIR/bin/python" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["version"])' "$ROOT/galaxy.yml")
 
-log "1/4 ansible-galaxy collection build (capgo.cloud $version)"
-ansible-galaxy collection build --output-path "$work/dist" "$src" >"$work/build.out"
-tarball=$work/dist/capgo-cloud-$version.tar.gz
-[ -f "$tarball" ] || { cat "$work/build.out"; die "no $tarball"; }
+log "1/4 ansible-galaxy collection build from a clean export (capgo.cloud $version)"
+tarball=$(build_tarball "$work/dist")
+[ "$tarball" = "$work/dist/capgo-cloud-$version.tar.gz" ] || die "unexpected tarball: $tarball"
 log "    $(basename "$tarball"): $(du -k "$tarball" | cut -f1) KiB, $(tar -tzf "$tarball" | grep -vc '/$') files"
 
 log "2/4 tarball contents"
-tar -tzf "$tarball" | sed -e 's#^\./##' | sort >"$work/contents"
+tar -tzf "$tarball" | sed -e 's#^\./##' | grep -v '/$' | LC_ALL=C sort >"$work/contents"
+expected=$ROOT/hacking/tarball-contents.txt
+if [ -n "${UPDATE_TARBALL_CONTENTS:-}" ]; then
+    cp "$work/contents" "$expected"
+    log "    wrote $(wc -l <"$expected") names to hacking/tarball-contents.txt"
+fi
 bad=0
+if ! diff -u --label hacking/tarball-contents.txt --label tarball "$expected" "$work/contents" >"$work/contents.diff"; then
+    cat "$work/contents.diff"
+    log "    FAILED: the tarball's files differ from hacking/tarball-contents.txt (+ in the tarball only, - missing from it):"
+    log "    add release files to the list (UPDATE_TARBALL_CONTENTS=1 rewrites it), development files to build_ignore in galaxy.yml"
+    bad=1
+fi
 dev_files='^(\.venv[^/]*|\.build|tests/output|Makefile|\.ci|benchmarks|\.git|\.github|\.pytest_cache|\.ruff_cache|\.hypothesis|\.mypy_cache|\.tox|\.nox|\.idea|\.vscode)(/|$)|(^|/)__pycache__(/|$)|\.py[co]$|\.tar\.gz$|^tests/integration/integration_config\.yml$'
 if grep -E "$dev_files" "$work/contents" >"$work/unwanted"; then
     log "    FAILED: development files in the tarball (add them to build_ignore in galaxy.yml):"
@@ -77,8 +86,24 @@ for required in MANIFEST.json FILES.json README.md LICENSE CHANGELOG.md meta/run
         bad=1
     fi
 done
+# README.md is the collection's page on Galaxy: a relative link there only works for a
+# file in the tarball; other files need an absolute link to the repository.
+if ! "$VENV_DIR/bin/python" - "$ROOT/README.md" "$work/contents" <<'PY'
+import re, sys
+readme, contents = sys.argv[1], set(open(sys.argv[2]).read().split())
+text = re.sub(r'```.*?```', '', open(readme, encoding='utf-8').read(), flags=re.S)
+dead = sorted({t.split('#')[0] for t in re.findall(r'\]\(([^)\s]+)\)', text)
+               if not re.match(r'[a-z][a-z0-9+.-]*:|#', t) and t.split('#')[0].rstrip('/') not in contents
+               and not any(c.startswith(t.split('#')[0].rstrip('/') + '/') for c in contents)})
+for t in dead:
+    print('    FAILED: README.md links %s, which is not in the tarball (link to the repository instead)' % t)
+sys.exit(1 if dead else 0)
+PY
+then
+    bad=1
+fi
 [ "$bad" -eq 0 ] || die "the release tarball is not right"
-log "    ok: no development files; runtime metadata, plugins, README, LICENSE, CHANGELOG, docs and EE metadata present"
+log "    ok: exactly hacking/tarball-contents.txt; no development files; README links resolve in the tarball"
 
 log "3/4 ansible-galaxy collection install into an empty collections path"
 installed=$work/collections
