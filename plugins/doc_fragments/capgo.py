@@ -68,10 +68,19 @@ notes:
     The modules talk to the Capgo API from the host they run on, usually the controller (C(delegate_to: localhost)
     or C(hosts: localhost)); that Python needs the C(requests) library.
   - >-
-    When the task runs on the controller with the C(local) connection, the collection's action plugin runs the module's
-    code inside the Ansible worker instead of starting a separate Python process for it, which saves most of the cost
-    of a task; the options, results and errors are the same. Tasks with C(become), C(async), a task C(environment) or
-    another connection, and controllers without C(requests), run the module as a process as usual.
+    B(How a task runs.) The collection's action plugin runs the module's code inside the Ansible worker on the
+    controller, instead of starting a Python process for it, when the module process could not behave differently:
+    the connection is C(local); the task has no C(become), no C(async) and no C(environment); the Python interpreter
+    of the host (or of the host delegated to), C(ansible_python_interpreter) or C(interpreter_python), is unset, an
+    C(auto) mode, or the Python that runs Ansible (same file in the same directory, so the same C(requests) and CA
+    bundle); the controller has C(requests); and the controller is not macOS (where HTTP from a forked worker can
+    crash). Otherwise the module runs as a process, as any module does. Options, results, diffs,
+    errors, warnings, C(no_log) masking and C(invocation) are the same on both paths; only the speed differs.
+  - >-
+    The variable C(capgo_in_process) (inventory, C(group_vars), play or extra vars) or else the environment variable
+    E(CAPGO_IN_PROCESS) on the controller chooses: V(auto) (default) as above; V(false) always runs the module as a
+    process; V(true) also runs in-process on macOS, still under the other conditions. C(-vvv) shows which path each
+    task took and why.
 seealso:
   - name: Capgo public API
     description: The Capgo REST API these modules use.

@@ -48,7 +48,12 @@ from ansible_collections.capgo.cloud.plugins.module_utils.normalize_apps import 
     validate_retention,
 )
 from ansible_collections.capgo.cloud.plugins.module_utils.organization import OrganizationService
-from ansible_collections.capgo.cloud.plugins.module_utils.task import CapgoService, CapgoTask
+from ansible_collections.capgo.cloud.plugins.module_utils.resource import (
+    AMBIGUOUS_POST_STATUSES,
+    CapgoService,
+    validate_org_id,
+)
+from ansible_collections.capgo.cloud.plugins.module_utils.task import CapgoTask
 
 APP_PAGE_SIZE = 50
 
@@ -76,8 +81,6 @@ CREATED_APP_DEFAULTS = {
 }
 
 NOT_READABLE_CODE = 'cannot_access_app'
-# Answers after which a POST may or may not have created the app.
-AMBIGUOUS_POST_STATUSES = frozenset([500, 502, 503, 504])
 ORG_NOT_READABLE_CODE = 'user_does_not_have_access_to_this_organization'
 
 
@@ -113,12 +116,6 @@ def app_view(raw):
     view['icon_url'] = icon
     view['icon'] = icon
     return view
-
-
-def validate_org_id(org_id):
-    if org_id is not None and not org_id.strip():
-        raise AppError('org_id must not be empty')
-    return org_id.strip() if org_id is not None else None
 
 
 def validate_org_name(org):

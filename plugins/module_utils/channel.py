@@ -42,7 +42,8 @@ from ansible_collections.capgo.cloud.plugins.module_utils.normalize_apps import 
     validate_app_id,
     validate_channel_name,
 )
-from ansible_collections.capgo.cloud.plugins.module_utils.task import CapgoService, CapgoTask
+from ansible_collections.capgo.cloud.plugins.module_utils.resource import CapgoService
+from ansible_collections.capgo.cloud.plugins.module_utils.task import CapgoTask
 
 CHANNEL_PAGE_SIZE = 50
 

@@ -8,7 +8,7 @@
 Talks to the API only through CapgoClient (api.py) and knows nothing of
 AnsibleModule, so every decision here is unit-testable with a fake client.
 
-What the server offers (fact sheet sections 2.5-2.7 and 6):
+What the server offers (supabase/functions/_backend/public/organization/members/get.ts, post.ts, delete.ts):
   GET    /organization/members?orgId=      bare list of {uid, email, image_url, role, is_tmp}
   POST   /organization/members             {orgId, email, invite_type} -> pending invite
   DELETE /organization/members?orgId=&email=
@@ -22,15 +22,21 @@ __metaclass__ = type
 
 from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError, CapgoError, CapgoTransportError
 from ansible_collections.capgo.cloud.plugins.module_utils.normalize import validate_email
-from ansible_collections.capgo.cloud.plugins.module_utils.organization import is_not_visible
-from ansible_collections.capgo.cloud.plugins.module_utils.task import CapgoService, CapgoTask
+from ansible_collections.capgo.cloud.plugins.module_utils.resource import (
+    CapgoService,
+    build_diff as build_fields_diff,
+    is_ambiguous,
+    is_not_visible,
+    validate_org_id,
+)
+from ansible_collections.capgo.cloud.plugins.module_utils.task import CapgoTask
 
 MEMBERS_PATH = '/organization/members'
 
 # The organization roles POST /organization/members can give.
 ROLES = ('org_member', 'org_admin', 'org_super_admin', 'org_billing_admin')
 
-# Legacy invite_type values the server still accepts, and the role each one gives (section 6.1).
+# Legacy invite_type values the server still accepts, and the role each one gives (supabase/functions/_backend/public/organization/members/post.ts).
 # Several collapse to org_member, so they cannot be told apart once invited.
 ROLE_ALIASES = {
     'read': 'org_member',
@@ -56,7 +62,6 @@ DOCS_ROLE_NAMES = {
 }
 
 MEMBER_GONE_CODES = frozenset(['organization_member_not_found', 'user_not_found'])
-AMBIGUOUS_STATUSES = frozenset([500, 502, 503, 504])
 LAST_SUPER_ADMIN_CODE = 'CANNOT_REMOVE_LAST_SUPER_ADMIN'
 
 
@@ -92,12 +97,6 @@ def invite_email(email):
     return email.lower()
 
 
-def validate_org_id(org_id):
-    if org_id is None or not org_id.strip():
-        raise MemberError('org_id must not be empty')
-    return org_id.strip()
-
-
 def member_from_server(raw):
     """One member as the modules return it, from the server's or the docs' shape."""
     if not isinstance(raw, dict):
@@ -125,14 +124,12 @@ def member_view(member):
     return dict((key, member.get(key)) for key in ('email', 'role', 'pending', 'uid'))
 
 
-def diff_view(member):
-    if not member:
-        return {}
-    return dict((key, member.get(key)) for key in ('email', 'role', 'pending'))
+DIFF_FIELDS = ('email', 'role', 'pending')
 
 
 def build_diff(before, after):
-    return {'before': diff_view(before), 'after': diff_view(after)}
+    """Before/after of a member; None stands for "not a member"."""
+    return build_fields_diff(before, after, DIFF_FIELDS)
 
 
 def email_matches(stored, wanted):
@@ -172,13 +169,6 @@ def invite_code(error):
         if isinstance(text, str) and text.upper() in ('NO_EMAIL', 'ALREADY_INVITED'):
             return text.upper()
     return None
-
-
-def is_ambiguous(error):
-    """A write whose outcome is unknown: the answer was lost or the server failed midway."""
-    if isinstance(error, CapgoTransportError):
-        return error.maybe_processed
-    return isinstance(error, CapgoApiError) and error.status in AMBIGUOUS_STATUSES
 
 
 class InviteAlreadyExists(Exception):

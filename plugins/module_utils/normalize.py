@@ -6,8 +6,10 @@
 """The Capgo server's own rewrites of organization fields, replayed on the client.
 
 Comparing what the user asked for with what the server holds only works after
-both went through the same rules; the rules are the server's (see the
-fact sheet, section 3). Each function raises ValueError with a user-facing
+both went through the same rules; the rules are the server's
+(supabase/functions/_backend/public/organization/website.ts for websites, the zod schemas
+of post.ts and put.ts for emails, the database trigger sanitize_orgs_text_fields in
+supabase/migrations for names, utils/storage.ts for logos). Each function raises ValueError with a user-facing
 reason when the server would reject the value.
 """
 

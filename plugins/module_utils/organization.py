@@ -30,7 +30,14 @@ from ansible_collections.capgo.cloud.plugins.module_utils.security import (
     settings_argument_spec,
     settings_view,
 )
-from ansible_collections.capgo.cloud.plugins.module_utils.task import CapgoService, CapgoTask
+from ansible_collections.capgo.cloud.plugins.module_utils.resource import (
+    AMBIGUOUS_POST_STATUSES,
+    CapgoService,
+    build_diff as build_fields_diff,
+    is_not_visible,
+    validate_org_id,
+)
+from ansible_collections.capgo.cloud.plugins.module_utils.task import CapgoTask
 
 # The nine fields GET /organization returns, in the server's order.
 ORG_FIELDS = ('id', 'created_by', 'created_at', 'updated_at', 'logo', 'name',
@@ -39,10 +46,6 @@ ORG_FIELDS = ('id', 'created_by', 'created_at', 'updated_at', 'logo', 'name',
 MANAGED_FIELDS = ('name', 'management_email', 'website', 'logo')
 # Options POST /organization can carry, and its name for each; the rest needs a follow-up PUT.
 POST_FIELDS = {'name': 'name', 'management_email': 'email', 'website': 'website'}
-
-# Error codes with which the server says "no such organization, or not yours": it never answers 404.
-NOT_VISIBLE_CODES = frozenset(['invalid_org_id', 'cannot_access_organization', 'not_found'])
-AMBIGUOUS_POST_STATUSES = frozenset([500, 502, 503, 504])
 
 
 class OrganizationError(CapgoError):
@@ -85,12 +88,6 @@ def manages_settings(desired):
     return any(field in desired for field in SETTINGS_FIELDS)
 
 
-def validate_org_id(org_id):
-    if org_id is not None and not org_id.strip():
-        raise OrganizationError('org_id must not be empty')
-    return org_id.strip() if org_id is not None else None
-
-
 def organization_view(raw):
     """The organization as the module returns it: the nine GET fields, logo as its storage path.
 
@@ -131,18 +128,7 @@ def predict_updated(current, delta):
 
 def build_diff(before, after):
     """Before/after of the managed keys present in each side; {} stands for "no organization"."""
-    def pick(side):
-        return dict((key, side[key]) for key in MANAGED_FIELDS + SETTINGS_FIELDS if key in side) if side else {}
-    return {'before': pick(before), 'after': pick(after)}
-
-
-def is_not_visible(error):
-    if not isinstance(error, CapgoApiError):
-        return False
-    if error.code in NOT_VISIBLE_CODES:
-        return True
-    # The docs' error shape ({"error": text, "status": "KO"}) has no code.
-    return error.code is None and error.status in (400, 403, 404)
+    return build_fields_diff(before, after, MANAGED_FIELDS + SETTINGS_FIELDS)
 
 
 class OrganizationService(CapgoService):
@@ -300,8 +286,6 @@ def ensure_organization(service, params, check_mode):
     state = params.get('state') or 'present'
     org_id = validate_org_id(params.get('org_id'))
     desired = desired_state(params)
-    if not org_id and 'name' not in desired:
-        raise OrganizationError('one of org_id or name is required')
 
     if org_id:
         current = service.get(org_id)
@@ -373,8 +357,6 @@ def check_lockout(current, desired, params):
 def list_organizations(service, org_id=None, name=None):
     """Organizations visible to the key, optionally one id and/or an exact name."""
     org_id = validate_org_id(org_id)
-    if name is not None and not normalize_name(name):
-        raise OrganizationError('name must not be empty')
     if org_id:
         found = service.get(org_id)
         organizations = [found] if found else []
@@ -422,7 +404,7 @@ def organization_info_options():
 
 def check_organization_info_input(params):
     validate_org_id(params['org_id'])
-    if params['name'] is not None and not params['name'].strip():
+    if params['name'] is not None and not normalize_name(params['name']):
         raise OrganizationError('name must not be empty')
 
 

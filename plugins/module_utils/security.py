@@ -35,7 +35,7 @@ POLICY_KEYS = ('enabled', 'min_length', 'require_uppercase', 'require_number', '
 MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH = 6, 72
 MAX_EXPIRATION_DAYS = 365
 
-# Turning these on can cut off the API key running the task (fact sheet 5.3).
+# Turning these on can cut off the API key running the task (supabase/functions/_backend/public/organization/put.ts).
 LOCKOUT_RISKS = {
     'enforce_hashed_api_keys': (
         'enforce_hashed_api_keys=true makes the server reject every plaintext (non-hashed) API key bound to this '

@@ -3,13 +3,14 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""One module task, independent of how Ansible executes it.
+"""One module task, and the one function that runs it.
 
 Each module declares a CapgoTask (its options, the input checks that run
-before any request, and what it does with a client). The same task runs as
-a module (module_main) or inside the collection's action plugin on the
-controller (plugins/plugin_utils/action.py), so both paths share every line
-of behaviour.
+before any request, and what it does with a client). run_task() takes a
+module-like object: AnsibleModule when Ansible runs the module as a process
+(module_main), or the action plugin's in-process stand-in, which offers the same
+interface on the same ansible-core machinery (plugins/plugin_utils/in_process.py).
+Either way the task ends in module.exit_json() or module.fail_json().
 """
 
 from __future__ import absolute_import, division, print_function
@@ -32,7 +33,8 @@ class CapgoTask:
 
     options: the module's own options (the shared connection options are added);
     check_input(params): raises CapgoError for bad input, before any request;
-    run(client, params, check_mode, warn): returns the result dict (with 'diff' when it has one).
+    run(client, params, check_mode, warn): returns the result dict (with 'diff' when it has one);
+    validation: AnsibleModule's cross-option rules (required_one_of=..., mutually_exclusive=...).
     """
 
     def __init__(self, options, check_input, run, **validation):
@@ -47,46 +49,28 @@ class CapgoTask:
         return spec
 
 
-class CapgoService:
-    """Base of the API services: a client, and warnings passed on to the task as they occur."""
-
-    def __init__(self, client, warn=None):
-        self.client = client
-        self.warnings = []
-        self._warn = warn
-
-    def warn(self, message):
-        self.warnings.append(message)
-        if self._warn:
-            self._warn(message)
-
-
-def execute(task, params, check_mode, diff_mode):
-    """Run a task with validated params; returns (result, warnings), result['failed'] on failure."""
-    warnings = []
+def run_task(task, module):
+    """Run a task on validated module.params; ends with module.exit_json() or module.fail_json()."""
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
     client = None
+    error = None
     try:
-        task.check_input(params)
-        client = client_from_params(params)
-        result = task.run(client, params, check_mode, warnings.append)
+        task.check_input(module.params)
+        client = client_from_params(module.params)
+        result = task.run(client, module.params, module.check_mode, module.warn)
     except CapgoError as exc:
-        return dict(failed=True, msg=client.scrub(exc) if client else str(exc)), warnings
+        error = client.scrub(exc) if client else str(exc)
     finally:
         if client is not None:
             client.close()
-    if not diff_mode:
+    if error is not None:
+        module.fail_json(msg=error)
+    if not module._diff:
         result.pop('diff', None)
-    return result, warnings
+    module.exit_json(**result)
 
 
 def module_main(task):
-    """main() of a module: AnsibleModule parses the options, execute() does the rest."""
-    module = AnsibleModule(argument_spec=task.argument_spec(), supports_check_mode=True, **task.validation)
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
-    result, warnings = execute(task, module.params, module.check_mode, module._diff)
-    for warning in warnings:
-        module.warn(warning)
-    if result.pop('failed', False):
-        module.fail_json(**result)
-    module.exit_json(**result)
+    """main() of a module run as a process."""
+    run_task(task, AnsibleModule(argument_spec=task.argument_spec(), supports_check_mode=True, **task.validation))

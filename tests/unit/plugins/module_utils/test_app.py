@@ -13,7 +13,7 @@ import copy
 
 import pytest
 
-from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError, CapgoTransportError
+from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError, CapgoError, CapgoTransportError
 from ansible_collections.capgo.cloud.plugins.module_utils.app import (
     APP_INFO_TASK,
     APP_TASK,
@@ -420,7 +420,7 @@ def test_one_app_by_id_costs_one_request_and_an_unreadable_one_is_an_empty_list(
     (dict(org=''), 'org must not be empty'),
 ])
 def test_bad_input_is_refused_before_any_request(kwargs, message):
-    with pytest.raises(AppError, match=message):
+    with pytest.raises(CapgoError, match=message):
         check_app_input(params(**kwargs))
 
 

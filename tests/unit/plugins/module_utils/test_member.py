@@ -15,7 +15,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError, CapgoTransportError
+from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError, CapgoError, CapgoTransportError
 from ansible_collections.capgo.cloud.plugins.module_utils.member import (
     ROLE_CHOICES,
     MemberError,
@@ -193,7 +193,7 @@ def test_build_diff_shapes():
 ])
 def test_bad_input_fails_before_any_request(kwargs, fragment):
     client = FakeClient(team())
-    with pytest.raises(MemberError, match=fragment):
+    with pytest.raises(CapgoError, match=fragment):
         run(client, **kwargs)
     assert client.calls == []
 

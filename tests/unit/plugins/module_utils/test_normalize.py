@@ -18,7 +18,8 @@ from ansible_collections.capgo.cloud.plugins.module_utils.normalize import (
     validate_name,
 )
 
-# The fact sheet's website table (section 3.1), row by row.
+# The server's website rewrites (supabase/functions/_backend/public/organization/website.ts and
+# its unit test tests/organization-website.unit.test.ts), row by row.
 WEBSITES = [
     ('HTTPS://capgo.app', 'https://capgo.app/'),
     ('https://created-by-apikey.example', 'https://created-by-apikey.example/'),

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""execute(): the part of every module shared by the module and the in-process action plugin."""
+"""run_task(): the part of every module shared by the module process and the in-process action plugin."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -15,7 +15,7 @@ from ansible_collections.capgo.cloud.plugins.module_utils.organization import (
     ORGANIZATION_TASK,
     OrganizationError,
 )
-from ansible_collections.capgo.cloud.plugins.module_utils.task import CapgoTask, execute
+from ansible_collections.capgo.cloud.plugins.module_utils.task import CapgoTask, run_task
 
 KEY = '4c2b7a9e-1d3f-4e5a-8b6c-7d8e9f0a1b2c'
 
@@ -25,6 +25,41 @@ def params(**kwargs):
                 ca_path=None)
     base.update(kwargs)
     return base
+
+
+class Finished(Exception):
+    pass
+
+
+class FakeModule:
+    """The AnsibleModule interface run_task uses, recording how the task ended."""
+
+    def __init__(self, task_params, check_mode=False, diff=False):
+        self.params = task_params
+        self.check_mode = check_mode
+        self._diff = diff
+        self.warnings = []
+        self.result = None
+
+    def warn(self, warning):
+        self.warnings.append(warning)
+
+    def exit_json(self, **result):
+        self.result = result
+        raise Finished()
+
+    def fail_json(self, msg, **result):
+        self.result = dict(result, failed=True, msg=msg)
+        raise Finished()
+
+
+def execute(task, task_params, check_mode, diff):
+    module = FakeModule(task_params, check_mode, diff)
+    try:
+        run_task(task, module)
+    except Finished:
+        return module.result, module.warnings
+    raise AssertionError('run_task returned without exit_json or fail_json')
 
 
 def make_task(run=None, check_input=None):
