@@ -1,7 +1,11 @@
 # Copyright (c) capgo.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Per-task cost: a no-op capgo_organization (by org_id) against ansible.builtin.ping."""
+"""Per-task cost: a no-op capgo_organization (by org_id) against ansible.builtin.ping, on both execution paths.
+
+The in-process path is the default; the module path is the same playbook with the documented
+switch CAPGO_IN_PROCESS=false in the controller's environment.
+"""
 
 from __future__ import annotations
 
@@ -12,30 +16,37 @@ from report import yes
 from scenarios.base import Scenario
 
 TARGET_TASK_RATIO = 1.2
+# Targets of the two execution paths, as ratios of ping (item times, median of the per-run ratios).
+TARGET_IN_PROCESS_RATIO = 0.1
+TARGET_MODULE_PATH_RATIO = 1.4
+# The kinds measured: (name, playbook, controller environment).
+KINDS = (("ping", "task_ping.yml", None), ("capgo", "task_capgo.yml", None),
+         ("capgo_module", "task_capgo.yml", {"CAPGO_IN_PROCESS": "false"}))
 
 
 class TaskCost(Scenario):
     name = "task_cost"
-    title = "Per-task cost: capgo_organization (no-op by org_id) vs ansible.builtin.ping"
-    summary = "N no-op capgo_organization tasks vs N ansible.builtin.ping (task_capgo.yml, task_ping.yml)"
+    title = "Per-task cost: capgo_organization (no-op by org_id), in-process and as a module, vs ansible.builtin.ping"
+    summary = ("N no-op capgo_organization tasks (in-process, and as a module with CAPGO_IN_PROCESS=false) "
+               "vs N ansible.builtin.ping (task_capgo.yml, task_ping.yml)")
 
     @classmethod
     def add_arguments(cls, parser):
-        parser.add_argument("--tasks", type=int, default=8, help="tasks per playbook in task_cost (default 8)")
+        parser.add_argument("--tasks", type=int, default=20, help="tasks per playbook in task_cost (default 20)")
 
     def run(self):
         reps, n = self.args.reps, self.args.tasks
         log("task_cost: per-task cost, %d x %d tasks of ping and of capgo_organization (no-op by org_id)" % (reps, n))
         emulator = self.emulator(seed_single(), "task")
-        runs = {"ping": [], "capgo": []}
+        runs = dict((kind, []) for kind, _playbook, _env in KINDS)
         empty = []
         requests_per_task, conns_per_task, statuses = [], [], set()
         for rep in range(reps):
             # The same playbook with no task run: ansible-playbook's own start-up and wind-down.
             result = self.bench.run_playbook("task_ping.yml", emulator, {"bench_n": 0})
             empty.append({"wall_s": result["wall"], "cpu_s": result["cpu"]})
-            for kind in ("ping", "capgo"):
-                result = measured_run(self.bench, emulator, "task_%s.yml" % kind, {"bench_n": n})
+            for kind, playbook, env in KINDS:
+                result = measured_run(self.bench, emulator, playbook, {"bench_n": n}, env=env)
                 per_item = item_times(result["records"])
                 require(len(result["records"]) == n,
                         "expected %d results from %s, got %d" % (n, kind, len(result["records"])))
@@ -49,8 +60,12 @@ class TaskCost(Scenario):
                     statuses.update(e["status"] for e in result["entries"])
                     require(not any(r["changed"] for r in result["records"]),
                             "a no-op capgo_organization task reported a change")
-            log("  rep %d: ping %.0f ms/task, capgo_organization %.0f ms/task" % (
-                rep + 1, runs["ping"][-1]["ms_per_task"], runs["capgo"][-1]["ms_per_task"]))
+                if kind == "capgo_module":
+                    require(not any(r["changed"] for r in result["records"]),
+                            "a no-op capgo_organization task reported a change on the module path")
+            log("  rep %d: ping %.0f ms/task, capgo_organization %.0f ms/task in-process, %.0f ms/task as a module" % (
+                rep + 1, runs["ping"][-1]["ms_per_task"], runs["capgo"][-1]["ms_per_task"],
+                runs["capgo_module"][-1]["ms_per_task"]))
         ping_ms = median([r["ms_per_task"] for r in runs["ping"]])
         capgo_ms = median([r["ms_per_task"] for r in runs["capgo"]])
         ping_cpu = median([r["cpu_ms_per_task"] for r in runs["ping"]])
@@ -58,6 +73,11 @@ class TaskCost(Scenario):
         ping_pb = median([r["playbook_ms_per_task"] for r in runs["ping"]])
         capgo_pb = median([r["playbook_ms_per_task"] for r in runs["capgo"]])
         ratios = [c["ms_per_task"] / p["ms_per_task"] for p, c in zip(runs["ping"], runs["capgo"], strict=True)]
+        module_ms = median([r["ms_per_task"] for r in runs["capgo_module"]])
+        module_cpu = median([r["cpu_ms_per_task"] for r in runs["capgo_module"]])
+        module_pb = median([r["playbook_ms_per_task"] for r in runs["capgo_module"]])
+        module_ratios = [c["ms_per_task"] / p["ms_per_task"]
+                         for p, c in zip(runs["ping"], runs["capgo_module"], strict=True)]
         req_fresh = raw_request_ms(emulator, "/organization?orgId=%s" % ORG_ID, fresh=True)
         req_keepalive = raw_request_ms(emulator, "/organization?orgId=%s" % ORG_ID, fresh=False)
         reqs = median(requests_per_task)
@@ -81,6 +101,12 @@ class TaskCost(Scenario):
             "target": "capgo ms/task <= %.1f x ping ms/task + its requests (%g request(s), first on a fresh connection)"
                       % (TARGET_TASK_RATIO, reqs),
             "target_met": median(ratios) * ping_ms <= allowance,
+            "module_ms_per_task": rnd(module_ms), "module_playbook_ms_per_task": rnd(module_pb),
+            "module_cpu_ms_per_task": rnd(module_cpu),
+            "module_ratio": rnd(median(module_ratios), 3), "module_ratio_per_rep": [rnd(r, 3) for r in module_ratios],
+            "module_playbook_ratio": rnd(module_pb / ping_pb, 3), "module_cpu_ratio": rnd(module_cpu / ping_cpu, 3),
+            "in_process_target_met": median(ratios) <= TARGET_IN_PROCESS_RATIO,
+            "module_target_met": median(module_ratios) <= TARGET_MODULE_PATH_RATIO,
             "runs": runs,
         }
 
@@ -88,7 +114,11 @@ class TaskCost(Scenario):
     def targets(cls, result):
         return [("Task within %.1fx of ping plus its requests" % TARGET_TASK_RATIO,
                  "ratio %.2f: %.0f ms vs limit %.0f ms" % (result["ratio"], result["ratio"] * result["ping_ms_per_task"], result["target_ms"]),
-                 result["target_met"])]
+                 result["target_met"]),
+                ("In-process task <= %.1fx ping" % TARGET_IN_PROCESS_RATIO, "ratio %.3f" % result["ratio"],
+                 result.get("in_process_target_met")),
+                ("Module-path task (CAPGO_IN_PROCESS=false) <= %.1fx ping" % TARGET_MODULE_PATH_RATIO,
+                 "ratio %.2f" % result.get("module_ratio", float("nan")), result.get("module_target_met"))]
 
     @classmethod
     def report(cls, result):
@@ -109,10 +139,18 @@ class TaskCost(Scenario):
             "| capgo.cloud.capgo_organization | %.0f | %.0f | %.0f | %g | %g |" % (
                 result["capgo_ms_per_task"], result["capgo_playbook_ms_per_task"], result["capgo_cpu_ms_per_task"],
                 result["requests_per_task"], result["connections_per_task"]),
-            "| ratio capgo / ping | **%.2f** (median of the per-run ratios) | %.2f | %.2f | | |" % (
+            "| capgo.cloud.capgo_organization as a module (`CAPGO_IN_PROCESS=false`) | %.0f | %.0f | %.0f | %g | |" % (
+                result.get("module_ms_per_task", 0), result.get("module_playbook_ms_per_task", 0),
+                result.get("module_cpu_ms_per_task", 0), result["requests_per_task"]),
+            "| ratio in-process / ping | **%.2f** (median of the per-run ratios) | %.2f | %.2f | | |" % (
                 result["ratio"], result["playbook_ratio"], result["cpu_ratio"]),
+            "| ratio module path / ping | **%.2f** (median of the per-run ratios) | %.2f | %.2f | | |" % (
+                result.get("module_ratio", 0), result.get("module_playbook_ratio", 0), result.get("module_cpu_ratio", 0)),
             "",
-            "- ratio capgo / ping of the item times, per run: %s" % ", ".join("%.2f" % r for r in result["ratio_per_rep"]),
+            "- ratio in-process / ping of the item times, per run: %s"
+            % ", ".join("%.2f" % r for r in result["ratio_per_rep"]),
+            "- ratio module path / ping of the item times, per run: %s"
+            % ", ".join("%.2f" % r for r in result.get("module_ratio_per_rep", [])),
             "- one API request from a bare http.client: %.2f ms on a fresh connection, %.2f ms keep-alive" % (
                 result["raw_request_ms_fresh_connection"], result["raw_request_ms_keepalive"]),
             "- limit (%s): %.0f ms -> %s" % (result["target"], result["target_ms"], yes(result["target_met"])),
