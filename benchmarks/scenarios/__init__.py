@@ -10,9 +10,10 @@ Targets table and the section numbers follow from this list.
 
 from __future__ import annotations
 
+from scenarios.fleet import Fleet
 from scenarios.info_scaling import InfoScaling
 from scenarios.lifecycle import Lifecycle
 from scenarios.startup import Startup
 from scenarios.task_cost import TaskCost
 
-SCENARIOS = (TaskCost, Lifecycle, InfoScaling, Startup)
+SCENARIOS = (TaskCost, Lifecycle, InfoScaling, Startup, Fleet)

@@ -7,7 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.capgo.cloud.plugins.module_utils.member import MEMBER_INFO_TASK
+from ansible_collections.capgo.cloud.plugins.module_utils.member_tasks import MEMBER_INFO_TASK
 from ansible_collections.capgo.cloud.plugins.plugin_utils.action import CapgoActionBase
 
 

@@ -29,7 +29,6 @@ from ansible_collections.capgo.cloud.plugins.module_utils.resource import (
     is_not_visible,
     validate_org_id,
 )
-from ansible_collections.capgo.cloud.plugins.module_utils.task import CapgoTask
 
 MEMBERS_PATH = '/organization/members'
 
@@ -314,12 +313,21 @@ def ensure_member(service, params, check_mode):
                role, role))
     if is_last_super_admin(members, current):
         raise MemberError(last_super_admin_message(current['email'], org_id, 'reinvite'))
-    after = predicted_invite(current['email'], role, current.get('uid'))
-    note = ('%s %s from organization %s and %s again as %s: the new invitation is pending until they accept it in '
-            'Capgo, and until then they have no access to the organization')
     if check_mode:
+        after = predicted_invite(current['email'], role, current.get('uid'))
         return True, build_diff(current, after), result(
-            after, note % ('would remove', current['email'], org_id, 'invite them', role), reinvited=True)
+            after, REINVITE_NOTE % ('would remove', current['email'], org_id, 'invite them', role), reinvited=True)
+    after = reinvite_member(service, org_id, current, role)
+    return True, build_diff(current, after), result(
+        after, REINVITE_NOTE % ('removed', current['email'], org_id, 'invited them', role), reinvited=True)
+
+
+REINVITE_NOTE = ('%s %s from organization %s and %s again as %s: the new invitation is pending until they accept it in '
+                 'Capgo, and until then they have no access to the organization')
+
+
+def reinvite_member(service, org_id, current, role):
+    """Remove a member and invite them again with role (the API cannot change a role); returns the new member."""
     service.remove(org_id, current['email'])
     try:
         answer = service.invite(org_id, current['email'], role)
@@ -328,10 +336,8 @@ def ensure_member(service, params, check_mode):
     except CapgoError as exc:
         raise MemberError('%s was removed from organization %s to change their role, but inviting them again as %s '
                           'failed, so they are no longer a member: %s' % (current['email'], org_id, role, exc))
-    after = _answered_member(answer, after)
-    message = note % ('removed', current['email'], org_id, 'invited them', role)
-    service.warn(message)
-    return True, build_diff(current, after), result(after, message, reinvited=True)
+    service.warn(REINVITE_NOTE % ('removed', current['email'], org_id, 'invited them', role))
+    return _answered_member(answer, predicted_invite(current['email'], role, current.get('uid')))
 
 
 def _answered_member(answer, predicted):
@@ -393,48 +399,3 @@ def list_members(service, org_id, email=None):
     if email is not None:
         members = [m for m in members if email_matches(m.get('email'), email)]
     return members
-
-
-# -- the two member modules -------------------------------------------------------------
-
-def member_options():
-    return dict(
-        org_id=dict(type='str', required=True),
-        email=dict(type='str', required=True),
-        role=dict(type='str', default='org_member', choices=ROLE_CHOICES),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-        reinvite_on_role_change=dict(type='bool', default=False),
-    )
-
-
-def check_member_input(params):
-    validate_org_id(params['org_id'])
-    validate_member_email(params['email'])
-    canonical_role(params['role'])
-
-
-def run_member(client, params, check_mode, warn):
-    changed, diff, result = ensure_member(MemberService(client, warn=warn), params, check_mode)
-    result = dict(result, changed=changed, diff=diff)
-    return result
-
-
-MEMBER_TASK = CapgoTask(member_options, check_member_input, run_member)
-
-
-def member_info_options():
-    return dict(org_id=dict(type='str', required=True), email=dict(type='str'))
-
-
-def check_member_info_input(params):
-    validate_org_id(params['org_id'])
-    if params['email'] is not None:
-        validate_member_email(params['email'])
-
-
-def run_member_info(client, params, check_mode, warn):
-    members = list_members(MemberService(client, warn=warn), params['org_id'], params['email'])
-    return dict(changed=False, members=members)
-
-
-MEMBER_INFO_TASK = CapgoTask(member_info_options, check_member_info_input, run_member_info)

@@ -178,6 +178,11 @@ class OrganizationService(CapgoService):
                 'in Capgo, so set org_id to choose one' % (normalize_name(name), ', '.join(sorted(m['id'] for m in matches))))
         return matches[0] if matches else None
 
+    def id_by_name(self, name):
+        """The id of the one organization named name (every page read afresh), None when there is none."""
+        found = self.find_one_by_name(name)
+        return found['id'] if found else None
+
     # -- writes --------------------------------------------------------------
 
     def create(self, desired):
@@ -354,18 +359,22 @@ def check_lockout(current, desired, params):
                                 % '; '.join(risks))
 
 
-def list_organizations(service, org_id=None, name=None):
-    """Organizations visible to the key, optionally one id and/or an exact name."""
+def list_organizations(service, org_id=None, name=None, include_settings=False):
+    """Organizations visible to the key, optionally one id and/or an exact name.
+
+    include_settings adds the security settings to each, as capgo_organization returns them
+    (one more read per organization: the server has no list of them).
+    """
     org_id = validate_org_id(org_id)
     if org_id:
         found = service.get(org_id)
         organizations = [found] if found else []
-        if name is not None:
-            organizations = service.find_by_name(name, organizations)
-        return organizations
-    organizations = service.list_all()
+    else:
+        organizations = service.list_all()
     if name is not None:
         organizations = service.find_by_name(name, organizations)
+    if include_settings:
+        organizations = [dict(org, **service.read_settings(org['id'])) for org in organizations]
     return organizations
 
 
@@ -399,7 +408,7 @@ ORGANIZATION_TASK = CapgoTask(organization_options, check_organization_input, ru
 
 
 def organization_info_options():
-    return dict(org_id=dict(type='str'), name=dict(type='str'))
+    return dict(org_id=dict(type='str'), name=dict(type='str'), include_settings=dict(type='bool', default=False))
 
 
 def check_organization_info_input(params):
@@ -409,7 +418,8 @@ def check_organization_info_input(params):
 
 
 def run_organization_info(client, params, check_mode, warn):
-    organizations = list_organizations(OrganizationService(client, warn=warn), params['org_id'], params['name'])
+    organizations = list_organizations(OrganizationService(client, warn=warn), params['org_id'], params['name'],
+                                       params['include_settings'])
     return dict(changed=False, organizations=organizations)
 
 

@@ -33,6 +33,16 @@ options:
       - Only return organizations with exactly this name (case-sensitive; HTML tags and surrounding whitespace are
         ignored, as the server strips them from stored names).
     type: str
+  include_settings:
+    description:
+      - Also return the security settings of each organization (RV(organizations[].enforcing_2fa),
+        RV(organizations[].password_policy_config), ...), with the same keys and values as
+        M(capgo.cloud.capgo_organization) returns them.
+      - Costs one more request per organization returned (the server lists no settings), and needs a key that may
+        change the settings of each (V(org_admin) or V(org_super_admin)), because the server only returns them to a
+        C(PUT) that carries nothing to change.
+    type: bool
+    default: false
 seealso:
   - module: capgo.cloud.capgo_organization
 '''
@@ -58,6 +68,13 @@ EXAMPLES = r'''
   capgo.cloud.capgo_organization_info:
     name: Acme Mobile
   register: acme
+  delegate_to: localhost
+
+- name: One organization with its security settings
+  capgo.cloud.capgo_organization_info:
+    name: Acme Apps
+    include_settings: true
+  register: acme_settings
   delegate_to: localhost
 
 # Ad hoc, with the key in the environment:
@@ -110,6 +127,41 @@ organizations:
       description: Billing customer id, or V(null).
       type: str
       sample: cus_Q1w2E3r4T5y6U7
+    enforcing_2fa:
+      description: Whether members must use two-factor authentication.
+      returned: when O(include_settings=true)
+      type: bool
+      sample: false
+    password_policy_config:
+      description: The password policy (C(enabled), C(min_length), C(require_uppercase), C(require_number), C(require_special)), or V(null).
+      returned: when O(include_settings=true)
+      type: dict
+      sample: {"enabled": true, "min_length": 12, "require_uppercase": true, "require_number": true, "require_special": false}
+    enforce_hashed_api_keys:
+      description: Whether only hashed API keys may access the organization.
+      returned: when O(include_settings=true)
+      type: bool
+      sample: false
+    require_apikey_expiration:
+      description: Whether API keys must have an expiry date.
+      returned: when O(include_settings=true)
+      type: bool
+      sample: false
+    max_apikey_expiration_days:
+      description: Longest validity of API keys in days, or V(null).
+      returned: when O(include_settings=true)
+      type: int
+      sample: 90
+    enforce_encrypted_bundles:
+      description: Whether uploaded bundles must be encrypted.
+      returned: when O(include_settings=true)
+      type: bool
+      sample: false
+    required_encryption_key:
+      description: Fingerprint of the key bundles must be encrypted with, or V(null).
+      returned: when O(include_settings=true)
+      type: str
+      sample: null
 '''
 
 from ansible_collections.capgo.cloud.plugins.module_utils.organization import ORGANIZATION_INFO_TASK

@@ -31,9 +31,15 @@ extends_documentation_fragment:
 options:
   org_id:
     description:
-      - Id (UUID) of the organization.
+      - Id (UUID) of the organization. One of O(org_id) and O(org) is required.
     type: str
-    required: true
+  org:
+    description:
+      - Exact name of the organization, when O(org_id) is not given; found as M(capgo.cloud.capgo_organization) finds
+        a name (HTML tags and surrounding whitespace ignored), reading every page of the organization list.
+      - The task fails when several organizations have this name (the message names their ids); when none has it,
+        RV(members) is empty, as for an O(org_id) the key cannot see.
+    type: str
   email:
     description:
       - Only return the member with this email address (compared ignoring case).
@@ -61,9 +67,20 @@ EXAMPLES = r'''
     email: dev@acme.example
   register: dev
   delegate_to: localhost
+
+- name: List the members of an organization found by its exact name
+  capgo.cloud.capgo_organization_member_info:
+    org: Acme Apps
+  register: acme_team
+  delegate_to: localhost
 '''
 
 RETURN = r'''
+org_id:
+  description: Id of the organization, as given in O(org_id) or found by O(org); V(null) when no organization has the name O(org).
+  returned: always
+  type: str
+  sample: 1f0e7b52-3b2f-4d8b-9a52-0c6f4c6f3d11
 members:
   description:
     - The members and pending invitations, in the order the server lists them. Always a list; empty when nothing
@@ -99,7 +116,7 @@ members:
       sample: ''
 '''
 
-from ansible_collections.capgo.cloud.plugins.module_utils.member import MEMBER_INFO_TASK
+from ansible_collections.capgo.cloud.plugins.module_utils.member_tasks import MEMBER_INFO_TASK
 from ansible_collections.capgo.cloud.plugins.module_utils.task import module_main
 
 

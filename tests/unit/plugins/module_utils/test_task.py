@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError
+from ansible_collections.capgo.cloud.plugins.module_utils.member_tasks import MEMBER_INFO_TASK, MEMBER_TASK
 from ansible_collections.capgo.cloud.plugins.module_utils.organization import (
     ORGANIZATION_INFO_TASK,
     ORGANIZATION_TASK,
@@ -117,4 +118,14 @@ def test_module_tasks_declare_their_options_and_rules():
     spec = ORGANIZATION_TASK.argument_spec()
     assert spec['api_key']['no_log'] is True and spec['state']['choices'] == ['present', 'absent']
     assert ORGANIZATION_TASK.validation == {'required_one_of': [('org_id', 'name')]}
-    assert set(ORGANIZATION_INFO_TASK.argument_spec()) == set(spec) - set(ORGANIZATION_TASK.options()) | {'org_id', 'name'}
+    assert set(ORGANIZATION_INFO_TASK.argument_spec()) == (set(spec) - set(ORGANIZATION_TASK.options())
+                                                           | {'org_id', 'name', 'include_settings'})
+
+
+def test_member_tasks_take_the_organization_by_id_or_name_and_one_member_or_a_list():
+    assert MEMBER_TASK.validation == {'mutually_exclusive': [('org_id', 'org'), ('email', 'members')],
+                                      'required_one_of': [('org_id', 'org'), ('email', 'members')]}
+    assert MEMBER_INFO_TASK.validation == {'mutually_exclusive': [('org_id', 'org')], 'required_one_of': [('org_id', 'org')]}
+    members = MEMBER_TASK.argument_spec()['members']
+    assert members['options']['email']['required'] is True
+    assert MEMBER_TASK.argument_spec()['exclusive']['default'] is False
