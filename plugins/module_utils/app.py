@@ -329,9 +329,13 @@ def ensure_app(service, params, check_mode):
         return True, diff_of(current, {}, DIFF_FIELDS), {}
 
     if no_such_org:
-        raise AppError('%s; check the name (it must match exactly) or set org_id' % no_such_org)
+        if not check_mode:
+            raise AppError('%s; check the name (it must match exactly) or set org_id' % no_such_org)
+        # An earlier task of the same check run may be about to create it: predict the app's create.
+        service.warn('%s. Check mode predicts the app in it as created, as it is when an earlier task creates the '
+                     'organization; a real run fails here if it still does not exist then.' % no_such_org)
     if current is None:
-        if not org_id:
+        if not org_id and not no_such_org:
             raise AppError('app %s does not exist, or this API key cannot read it; set org_id or org to create it'
                            % app_id)
         if 'name' not in desired:

@@ -39,6 +39,8 @@ attributes:
         (RV(app.id), RV(app.created_at), RV(app.updated_at), ...), which a new app has as V(null).
       - A create that the server would refuse because the id is taken by an app the key cannot read is predicted as
         a create.
+      - An organization named by O(org) that does not exist yet (an earlier task of the same check run would create
+        it) is reported as a warning, and the app is predicted as created in it, with C(owner_org) V(null).
   diff_mode:
     support: full
     details:
@@ -138,7 +140,7 @@ EXAMPLES = r'''
   capgo.cloud.capgo_app:
     app_id: com.acme.shop
     name: Acme Shop
-    org: Acme Mobile
+    org: Acme Apps
     retention: 7776000
   register: shop
   delegate_to: localhost
@@ -156,9 +158,9 @@ EXAMPLES = r'''
     android_store_url: https://play.google.com/store/apps/details?id=com.acme.shop
   delegate_to: localhost
 
-- name: Delete the app, its channels and its bundles (needs an org_super_admin key)
+- name: Delete an app that is no longer needed, with its channels and bundles (needs an org_super_admin key)
   capgo.cloud.capgo_app:
-    app_id: com.acme.shop
+    app_id: com.acme.legacy
     state: absent
   delegate_to: localhost
 '''

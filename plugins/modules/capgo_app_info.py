@@ -59,7 +59,7 @@ EXAMPLES = r'''
 
 - name: List the apps of one organization
   capgo.cloud.capgo_app_info:
-    org: Acme Mobile
+    org: Acme Apps
   register: acme
   delegate_to: localhost
 

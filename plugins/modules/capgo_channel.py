@@ -41,6 +41,9 @@ attributes:
         in RV(channel.version).
       - The channels that making this one public would un-publish are named in a warning. Because platform flags
         cannot be read, every other public channel of the app is named, also one whose platforms do not overlap.
+      - When the app does not exist, or the key cannot read its channels (the server cannot tell which), a channel
+        with O(state=present) is reported as a warning and predicted as created, as it is when an earlier task of
+        the same check run creates the app.
   diff_mode:
     support: full
     details:
@@ -168,25 +171,20 @@ EXAMPLES = r'''
     allow_prod: false
   delegate_to: localhost
 
-- name: Stop delivering a bundle on staging
+- name: Stop delivering a bundle on the beta channel
   capgo.cloud.capgo_channel:
     app_id: com.acme.shop
-    name: staging
+    name: beta
     version: ""
   delegate_to: localhost
 
-- name: Correct the platforms of an existing channel once (reports changed every time)
-  capgo.cloud.capgo_channel:
-    app_id: com.acme.shop
-    name: staging
-    electron: true
-    update_platforms: true
-  delegate_to: localhost
+# To correct the platforms of an existing channel once, add update_platforms: true to a task
+# like the one above; it then reports changed on every run, so remove it afterwards.
 
-- name: Delete a channel
+- name: Delete a channel that is no longer needed
   capgo.cloud.capgo_channel:
     app_id: com.acme.shop
-    name: staging
+    name: legacy
     state: absent
   delegate_to: localhost
 '''

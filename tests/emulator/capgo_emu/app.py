@@ -4,7 +4,9 @@
 
 To add routes, write a ``routes_<name>.py`` module with ``ROUTES = {path: {method:
 handler}}`` (handlers take ``(app, req)`` and return ``(status, payload)``) and
-``DOCS_SHAPES = {path: fn(method, payload)}``, then list it in ``ROUTE_MODULES``.
+``DOCS_SHAPES = {path: fn(method, payload)}``, then list it in ``ROUTE_MODULES``. A path
+segment ``:name`` matches one non-empty segment, given to the handler (percent-decoded, as
+Hono does) in ``req.path_params[name]``.
 """
 
 from __future__ import annotations
@@ -13,14 +15,16 @@ import copy
 import math
 import threading
 import time
+from urllib.parse import unquote
 
-from . import routes_audit, routes_members, routes_organization
+from . import routes_app, routes_audit, routes_channel, routes_members, routes_organization
 from .errors import DOCS_ERROR_TEXT, HttpError
 from .request import Response
 from .state import ORG_COLUMNS, TIMESTAMP_COLUMNS, build_state
+from .state_apps import APP_COLUMNS, APP_TIMESTAMP_COLUMNS, CHANNEL_TIMESTAMP_COLUMNS
 from .timestamps import pgrst_timestamp
 
-ROUTE_MODULES = (routes_organization, routes_members, routes_audit)
+ROUTE_MODULES = (routes_organization, routes_members, routes_audit, routes_app, routes_channel)
 
 # hono's cors() middleware on every public route.
 CORS_PREFLIGHT_HEADERS = {
@@ -43,6 +47,26 @@ def build_route_table(modules):
 
 
 ROUTES, DOCS_SHAPES = build_route_table(ROUTE_MODULES)
+PARAM_ROUTES = [(path, path.split("/")) for path in ROUTES if ":" in path]
+
+
+def match_route(path):
+    """(route path, methods, path params) for a request path, or (None, None, {})."""
+    if path in ROUTES and ":" not in path:
+        return path, ROUTES[path], {}
+    segments = path.split("/")
+    for route, pattern in PARAM_ROUTES:
+        if len(pattern) != len(segments):
+            continue
+        params = {}
+        for want, got in zip(pattern, segments):
+            if want.startswith(":") and got:
+                params[want[1:]] = unquote(got)
+            elif want != got:
+                break
+        else:
+            return route, ROUTES[route], params
+    return None, None, {}
 
 
 class CapgoApp:
@@ -93,13 +117,23 @@ class CapgoApp:
                 "tombstones": sorted(state.tombstones),
                 "missing_storage_objects": sorted(state.missing_objects),
                 "audit_rows": len(state.audit),
+                "apps": [self._dump_app(state, row) for row in state.apps.values()],
             })
+
+    @staticmethod
+    def _dump_app(state, row):
+        """An app with raw stored values, its bundles and its channels (platform flags included)."""
+        item = {c: (pgrst_timestamp(row[c]) if c in APP_TIMESTAMP_COLUMNS else row[c]) for c in APP_COLUMNS}
+        item["bundles"] = list(state.bundles.get(row["app_id"], {}).values())
+        item["channels"] = [{c: (pgrst_timestamp(v) if c in CHANNEL_TIMESTAMP_COLUMNS else v) for c, v in ch.items()}
+                            for ch in state.channels_of(row["app_id"])]
+        return item
 
     # --- entry point ----------------------------------------------------
     def handle(self, req):
         """Answer one API request (never raises)."""
         path = req.path[:-1] if req.path.endswith("/") and len(req.path) > 1 else req.path
-        methods = ROUTES.get(path)
+        path, methods, req.path_params = match_route(path)
         method = "GET" if req.method == "HEAD" else req.method
         if methods is None or (method not in methods and method != "OPTIONS"):
             payload = {"error": "not_found", "message": "Not found"}

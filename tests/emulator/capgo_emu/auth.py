@@ -122,7 +122,7 @@ def authenticate(app, req, mode):
         if (subkey is None or subkey.parent != key.name or subkey.owner_id != key.owner_id
                 or (subkey.expires_at is not None and subkey.expires_at <= now())):
             raise HttpError(401, "invalid_subkey", "Invalid subkey")
-        if not subkey.roles:
+        if not (subkey.roles or subkey.app_roles or subkey.channel_roles):
             raise HttpError(401, "invalid_subkey", "Invalid subkey, no limited apps or orgs")
         principal_key = subkey
     _count_key(app, key)

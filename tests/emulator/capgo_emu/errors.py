@@ -40,6 +40,23 @@ MESSAGES = {
         "This organization requires API keys with an expiration date. "
         "Please use a different key or update this key with an expiration date."
     ),
+    "missing_app_id": "Missing app_id",
+    "invalid_app_id": "App ID must be a reverse domain string",
+    "missing_name": "Missing name",
+    "missing_owner_org": "Missing owner_org",
+    "cannot_access_app": "You can't access this app",
+    "app_id_already_exists": "App ID already exists",
+    "cannot_create_app": "Cannot create app",
+    "cannot_get_apps": "Cannot get apps",
+    "user_does_not_have_access_to_this_organization": "You do not have access to this organization",
+    "retention_to_big": "Retention cannot be bigger than 63113903 (2 years)",
+    "retention_to_small": "Retention cannot be smaller than 0",
+    "cannot_update_app": "Cannot update app",
+    "cannot_delete_app": "You can't access this app",
+    "missing_channel_name": "You must provide a channel name",
+    "cannot_find_channel": "Cannot find channel",
+    "cannot_find_version": "Cannot find version",
+    "cannot_delete_channel": "Cannot delete channel",
     "unknown_error": "Unknown error",
     "service_unavailable": "Service unavailable",
 }
@@ -64,3 +81,7 @@ class HttpError(Exception):
         self.message = message if message is not None else MESSAGES.get(code, code)
         self.more_info = more_info if more_info is not None else {}
         self.headers = headers or {}
+
+
+class SeedError(ValueError):
+    """The seed document is invalid."""

@@ -1,8 +1,8 @@
 # Copyright: (c) 2026, capgo.cloud maintainers
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A request as the handlers see it, their answer, and ``getBodyOrQuery`` parameter reading.
+"""A request as the handlers see it, their answer, and parameter reading (``getBodyOrQuery``, ``parseBody``).
 
-Real server: ``supabase/functions/_backend/utils/hono.ts`` (``getBodyOrQuery``).
+Real server: ``supabase/functions/_backend/utils/hono.ts`` (``getBodyOrQuery``, ``parseBody``).
 """
 
 from __future__ import annotations
@@ -37,11 +37,19 @@ class Request:
         self.headers = headers
         self.body = body
         self.principal = None
+        self.path_params = {}
 
     def header(self, name):
         """The header's value, or None when it is absent or empty."""
         value = self.headers.get(name)
         return value if value else None
+
+    def query_items(self):
+        """The query string's parameters, first value of each name (Hono's ``c.req.query(name)``)."""
+        items = {}
+        for name, value in parse_qsl(self.query, keep_blank_values=True):
+            items.setdefault(name, value)
+        return items
 
     def raw_header(self, name):
         """The header's value as sent ("" when empty), or None when it is absent."""
@@ -77,3 +85,14 @@ def body_or_query(req):
             (isinstance(body, (dict, list, str)) and len(body) == 0)):
         raise HttpError(400, "invalid_json_parse_body")
     return body
+
+
+def parse_body(req):
+    """``parseBody``: a JSON body only (``{}`` passes); anything else is ``invalid_json_parse_body``."""
+    try:
+        text = (req.body or b"").decode("utf-8")
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        return json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, UnicodeDecodeError):
+        raise HttpError(400, "invalid_json_parse_body", more_info={"e": {}}) from None

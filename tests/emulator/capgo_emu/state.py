@@ -17,9 +17,14 @@ Seed format (JSON object, every list optional)::
                 "members"?: [{"email": str, "role": str, "is_tmp"?: bool}]}],
       "bulk_orgs": [{"count": int, "name_prefix": str, "created_by"?: email,
                      "key_roles": {"<key name>": "<role>"}}],
+      "apps": [...], "bulk_apps": [...]   (format: state_apps.py)
       "missing_storage_objects": ["org/x/logo.png", ...],
       "echo_keys": false
     }
+
+Keys may also carry ``"app_roles": {"<app_id>": "<app role>"}`` and
+``"channel_roles": {"<app_id>/<channel name>": "<channel role>"}`` (bindings on one app
+or one channel).
 
 Users referenced by a key owner, an org creator or an active member but not
 listed are created. A member with ``is_tmp`` whose email is not a user is an
@@ -37,7 +42,9 @@ from __future__ import annotations
 import copy
 import uuid
 
-from .permissions import ROLE_RANK
+from .errors import SeedError
+from .permissions import APP_ROLE_RANK, CHANNEL_ROLE_RANK, ROLE_RANK
+from .state_apps import seed_apps
 from .timestamps import js_iso_timestamp, now, parse_ts
 
 EMAIL_PREFERENCES = [
@@ -66,17 +73,16 @@ class Key:
         self.hashed = hashed
         self.parent = parent
         self.roles = {}
+        self.app_roles = {}       # app_id -> app-scope role
+        self.channel_roles = {}   # channel id -> channel-scope role
 
     def describe(self):
         return {
             "id": self.id, "name": self.name, "owner_id": self.owner_id, "org_create": self.org_create,
             "expires_at": js_iso_timestamp(self.expires_at), "hashed": self.hashed, "subkey_of": self.parent,
-            "roles": dict(self.roles),
+            "roles": dict(self.roles), "app_roles": dict(self.app_roles),
+            "channel_roles": {str(k): v for k, v in self.channel_roles.items()},
         }
-
-
-class SeedError(ValueError):
-    """The seed document is invalid."""
 
 
 def default_seed(admin_key):
@@ -107,6 +113,11 @@ class State:
         self.missing_objects = set()
         self.echo_keys = False
         self.audit = []
+        self.apps = {}            # app_id -> apps row (insertion order is the listing order)
+        self.channels = {}        # channel id -> channels row (platform flags included)
+        self.bundles = {}         # app_id -> {bundle name: {"id", "name", "deleted"}}
+        self.next_channel_id = 0
+        self.next_bundle_id = 0
         self.next_seq = 0
         self.next_key_id = 0
         self.next_audit_id = 0
@@ -152,6 +163,31 @@ class State:
         self.tombstones.add(org_id)
         for key in self.keys.values():
             key.roles.pop(org_id, None)
+        # apps.owner_org references orgs ON DELETE CASCADE
+        for app_id in [a for a, row in self.apps.items() if row["owner_org"] == org_id]:
+            self.delete_app(app_id)
+
+    # --- apps, channels, bundles ---------------------------------------------
+    def delete_app(self, app_id):
+        """The app row, its channels and bundles, and every app- and channel-scoped binding."""
+        self.apps.pop(app_id, None)
+        self.bundles.pop(app_id, None)
+        for channel_id in [c for c, row in self.channels.items() if row["app_id"] == app_id]:
+            self.delete_channel(channel_id)
+        for key in self.keys.values():
+            key.app_roles.pop(app_id, None)
+
+    def delete_channel(self, channel_id):
+        self.channels.pop(channel_id, None)
+        for key in self.keys.values():
+            key.channel_roles.pop(channel_id, None)
+
+    def channels_of(self, app_id):
+        """The app's channels, oldest first (GET /channel orders by created_at)."""
+        return [row for row in self.channels.values() if row["app_id"] == app_id]
+
+    def find_channel(self, app_id, name):
+        return next((row for row in self.channels.values() if row["app_id"] == app_id and row["name"] == name), None)
 
     def add_audit(self, org_id, table, operation, record_id, user_id, old=None, new=None):
         self.next_audit_id += 1
@@ -254,6 +290,8 @@ def build_state(seed):
             return by_name[ref]
         raise SeedError("unknown organization %r in key roles" % ref)
 
+    seed_apps(state, seed, resolve_org)
+
     for spec in seed.get("keys") or []:
         if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
             raise SeedError("each key needs a name")
@@ -265,6 +303,16 @@ def build_state(seed):
             if role not in ROLE_RANK:
                 raise SeedError("unknown role %r" % role)
             key.roles[resolve_org(ref)] = role
+        for ref, role in (spec.get("app_roles") or {}).items():
+            if role not in APP_ROLE_RANK or ref not in state.apps:
+                raise SeedError("app_roles: unknown app %r or app role %r" % (ref, role))
+            key.app_roles[ref] = role
+        for ref, role in (spec.get("channel_roles") or {}).items():
+            app_id, name = ref.split("/", 1) if "/" in ref else (ref, "")
+            channel = state.find_channel(app_id, name)
+            if role not in CHANNEL_ROLE_RANK or channel is None:
+                raise SeedError("channel_roles: unknown channel %r or channel role %r" % (ref, role))
+            key.channel_roles[channel["id"]] = role
     for key in state.keys.values():
         if key.parent is not None and key.parent not in state.keys_by_name:
             raise SeedError("subkey_of names an unknown key %r" % key.parent)

@@ -54,3 +54,12 @@ def read_image_url(state, base_url, value):
     if image and "://" not in image:
         image = sign_stored_path(state, base_url, image) or ""
     return image
+
+
+def read_icon(state, base_url, value):
+    """An app's ``icon_url`` as the /app routes show it: URLs as is, paths signed, "" when signing fails."""
+    if not value:
+        return ""
+    if "://" in value:
+        return value
+    return sign_stored_path(state, base_url, value) or ""

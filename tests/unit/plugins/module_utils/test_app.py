@@ -284,6 +284,22 @@ def test_absent_in_an_organization_that_is_gone_never_deletes_an_app_found_elsew
     assert client.writes() == [] and APP in client.apps
 
 
+def test_check_mode_predicts_an_app_in_an_organization_not_created_yet():
+    client = FakeCapgo(orgs=[])
+    changed, diff, app, warnings = run(client, check_mode=True, name='Acme Shop', org='Acme')
+    assert changed and diff['before'] == {} and app['owner_org'] is None and app['name'] == 'Acme Shop'
+    assert len(warnings) == 1 and 'no organization named' in warnings[0] and 'check mode predicts' in warnings[0].lower()
+    assert client.summary() == [GET_ORGS, GET_APP] and client.writes() == []
+
+
+def test_check_mode_in_an_organization_not_created_yet_still_refuses_an_existing_app():
+    client = FakeCapgo(orgs=[], apps=[app_row(APP)])
+    with pytest.raises(AppError, match='never moves'):
+        run(client, check_mode=True, name='Acme Shop', org='Acme')
+    with pytest.raises(AppError, match='no organization named'):
+        run(client, check_mode=True, org='Acme', state='absent')
+
+
 def test_organizations_are_read_page_by_page():
     orgs = [{'id': 'o%03d' % i, 'name': 'Org %d' % i} for i in range(120)] + [{'id': ORG, 'name': 'Acme'}]
     client = FakeCapgo(orgs=orgs)

@@ -253,6 +253,16 @@ def test_an_app_the_key_cannot_read_says_which_right_is_needed():
     assert 'HTTP 400 cannot_access_app' in str(err.value) and client.writes() == []
 
 
+@pytest.mark.parametrize('public', [None, True])
+def test_check_mode_predicts_a_create_in_an_app_not_readable_yet(public):
+    client = FakeCapgo()
+    changed, diff, channel, warnings = run(client, check_mode=True, public=public)
+    assert changed and diff['before'] == {} and diff['after']['name'] == 'production'
+    assert channel['name'] == 'production' and channel['id'] is None
+    assert len(warnings) == 1 and 'app.read_channels' in warnings[0] and 'check mode predicts' in warnings[0].lower()
+    assert client.writes() == []
+
+
 @pytest.mark.parametrize('deny, channels, kwargs, message', [
     ('channel.update_settings', [stored('production')], dict(allow_dev=False), 'channel.update_settings'),
     ('app.create_channel', [], dict(allow_dev=False), 'app.create_channel'),
