@@ -50,7 +50,7 @@ except ImportError:  # pragma: no cover - exercised by the import sanity test
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
-COLLECTION_VERSION = '1.0.0'
+COLLECTION_VERSION = '1.1.0'
 USER_AGENT = 'capgo.cloud/%s (Ansible collection; +https://capgo.app)' % COLLECTION_VERSION
 
 DEFAULT_API_URL = 'https://api.capgo.app'
