@@ -7,6 +7,9 @@
 
 Nothing in here knows what an organization is; see organization.py for that.
 The client works without an AnsibleModule so it can be unit-tested on its own.
+It is one file of about 500 lines because the session, the retry loop and paging
+share one client's state; the bounded read is in bounded_http.py and the reading
+of answers and retry rules in api_answers.py.
 """
 
 from __future__ import absolute_import, division, print_function
