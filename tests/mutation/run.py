@@ -29,6 +29,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 COPY = ROOT / '.build' / 'ansible_collections' / 'capgo' / 'cloud'
 WORK = ROOT / '.build' / 'mutation'
+# --only works in a directory of its own, so that it leaves the last whole run (and --report-only) alone.
+WORK_ONLY = ROOT / '.build' / 'mutation-only'
 COLLECTION = Path('ansible_collections/capgo/cloud')
 MUTATED = ['plugins/module_utils', 'plugins/plugin_utils']
 # What the unit tests read besides the code: the other plugins, meta/runtime.yml, galaxy.yml.
@@ -59,6 +61,7 @@ timeout_multiplier = 5.0
 
 
 def prepare():
+    """A fresh copy of the collection in WORK, as mutmut's project directory."""
     if not COPY.is_dir():
         sys.exit('%s is missing: run make copy first' % COPY)
     shutil.rmtree(WORK, ignore_errors=True)
@@ -127,6 +130,36 @@ def short_name(key):
     return module.replace('.', '/') + '.py', function.strip('ǁ').replace('ǁ', '.'), int(number)
 
 
+def mutant_pattern(spec):
+    """What --only names, as a glob over mutmut's mutant keys.
+
+    module_utils/api.py                      -> every function of the file
+    module_utils/api.py:CapgoClient.request  -> one method
+    module_utils/api.py:short_reason         -> one function
+    module_utils/api.py:CapgoClient.*        -> every method of a class
+    """
+    path, dummy, function = spec.partition(':')
+    module = PREFIX + path[:-len('.py')].replace('/', '.') if path.endswith('.py') else PREFIX + path.replace('/', '.')
+    if not function:
+        return module + '.*'
+    cls, dot, name = function.rpartition('.')
+    mangled = ('x\u01c1%s\u01c1%s' % (cls, name)) if dot else 'x_' + name
+    return '%s.%s__mutmut_*' % (module, mangled)
+
+
+def print_undetected(mutants, patterns):
+    """--only: the mutants of the named functions that no test killed, on standard output."""
+    import fnmatch
+    chosen = [m for m in mutants if any(fnmatch.fnmatch(m['key'], pattern) for pattern in patterns)]
+    undetected = [m for m in chosen if m['status'] not in DETECTED and not m.get('equivalent')]
+    for m in undetected:
+        print('%s %s #%d %s: %s  ->  %s' % (m['file'], m['function'], m['number'], m['status'], m['before'], m['after']))
+    equivalent = sum(1 for m in chosen if m.get('equivalent'))
+    killed = sum(1 for m in chosen if m['status'] in DETECTED)
+    print('--only %s: %d mutants, %d equivalent, %d killed, %d not killed'
+          % (' '.join(patterns), len(chosen), equivalent, killed, len(undetected)))
+
+
 def changed_lines(diff):
     before = [line[1:].strip() for line in diff.splitlines() if line.startswith('-') and not line.startswith('---')]
     after = [line[1:].strip() for line in diff.splitlines() if line.startswith('+') and not line.startswith('+++')]
@@ -146,9 +179,9 @@ def collect():
             status = status_by_exit_code[code]
             path, function, number = short_name(key)
             before = after = ''
-            if status not in DETECTED:
+            if status not in DETECTED + ('not checked',):
                 before, after = changed_lines(get_diff_for_mutant(key, path=source))
-            mutants.append(dict(file=path, function=function, number=number, status=status,
+            mutants.append(dict(key=key, file=path, function=function, number=number, status=status,
                                 before=before, after=after))
     return mutants
 
@@ -240,6 +273,18 @@ def report(mutants, stale, seconds, max_children, mode):
     REPORT.write_text('\n'.join(lines) + '\n')
 
 
+def run_only(specs, max_children):
+    global WORK
+    WORK = WORK_ONLY
+    prepare()
+    patterns = [mutant_pattern(spec) for spec in specs]
+    subprocess.run([sys.executable, __file__, '--mutmut-run', '--max-children', str(max_children)] + patterns,
+                   cwd=WORK, check=True)
+    mutants = collect()
+    classify(mutants)
+    print_undetected(mutants, patterns)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--max-children', type=int, default=os.cpu_count() or 2)
@@ -248,10 +293,16 @@ def main():
     parser.add_argument('--again', action='store_true',
                         help='test the mutants the last run did not kill against the current unit tests '
                              '(the code must not have changed since)')
+    parser.add_argument('--only', metavar='FILE[:FUNCTION]', action='append', default=[],
+                        help='mutate only this file or function of plugins/ (module_utils/api.py, '
+                             'module_utils/api.py:CapgoClient.request, module_utils/api.py:short_reason); prints '
+                             'the mutants not killed and leaves tests/MUTATION.md alone (repeatable)')
     parser.add_argument('names', nargs='*', help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.mutmut_run:
         return mutmut_run(args.max_children, args.names)
+    if args.only:
+        return run_only(args.only, args.max_children)
     started = time.time()
     names = []
     if args.again:
