@@ -168,9 +168,9 @@ class CapgoClient:
         if not all(33 <= ord(c) <= 126 for c in self.api_key):
             # Never echo the value: requests and http.client would (repr-escaped, which no scrubbing recognises).
             raise CapgoInputError('api_key must be printable ASCII without spaces (Capgo API keys are UUIDs)')
-        # The key as it may come back inside a URL (a redirect Location, an echoed query) too.
-        self.secret_forms = sorted(set([self.api_key, quote(self.api_key, safe=''), quote_plus(self.api_key)]),
-                                   key=len, reverse=True)
+        # The key as it may come back inside a URL (a redirect Location, an echoed query) too; for a key
+        # without spaces quote_plus() is quote(safe=''). Longest first: a key can be part of its own encoding.
+        self.secret_forms = sorted(set([self.api_key, quote_plus(self.api_key)]), key=len, reverse=True)
         self.api_url = validate_api_url(api_url)
         if timeout is None or timeout <= 0:
             raise CapgoInputError('api_timeout must be a positive number of seconds, got %r' % (timeout,))
@@ -215,15 +215,14 @@ class CapgoClient:
         """scrub() for a value that may be None; limit cuts what the server could make arbitrarily long."""
         if text is None:
             return None
-        text = self.scrub(text)
-        return text[:limit] if limit else text
+        return self.scrub(text)[:limit]
 
     def transport_error(self, message, action=None, attempts=1, maybe_processed=False):
         """A CapgoTransportError whose every text is scrubbed: the one place the client words them."""
         return CapgoTransportError(self.scrub(message), action=self.scrub_optional(action), attempts=attempts,
                                    maybe_processed=maybe_processed)
 
-    def url_for(self, path='/organization'):
+    def url_for(self, path):
         if not path.startswith('/'):
             raise ValueError('API paths start with /, got %r' % (path,))
         return self.api_url + path
