@@ -6,17 +6,19 @@
 """CapgoClient and CapgoTransportError: options, what goes on the wire, failures, deadlines and paging.
 
 Over real loopback sockets: test_api.py's ScriptedServer for ordinary answers, and below a raw
-server for bytes http.server cannot send (a declared charset, a body or TLS handshake that drips)
-and a port that never completes a connect.
+server for bytes http.server cannot send (a declared charset, a body that drips, over HTTP or
+HTTPS) and a port that never completes a connect.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import datetime
 import json
 import socket
 import socketserver
+import ssl
 import threading
 import time
 
@@ -81,29 +83,29 @@ def _read_request(sock):
 
 class WireServer:
     """A loopback server that writes raw bytes: `answer` at once, then `drip` every `every` seconds until
-    `hold` seconds have passed or the client is gone (a body, or a TLS handshake, that never ends).
-    With read_request=False it does not wait for the request (a TLS client speaks first)."""
+    `hold` seconds have passed or the client is gone (a body that never ends). With `tls` (a server
+    SSLContext) it speaks HTTPS."""
 
-    def __init__(self, answer=b'', drip=b'', every=0.02, hold=3.0, read_request=True):
+    def __init__(self, answer=b'', drip=b'', every=0.02, hold=2.0, tls=None):
         self.seen = []
         outer = self
 
         class Handler(socketserver.BaseRequestHandler):
             def handle(self):
                 try:
-                    outer.seen.append(_read_request(self.request) if read_request else 'connected')
-                    self.request.sendall(answer)
+                    sock = tls.wrap_socket(self.request, server_side=True) if tls else self.request
+                    outer.seen.append(_read_request(sock))
+                    sock.sendall(answer)
                     end = time.monotonic() + hold
                     while drip and time.monotonic() < end:
                         time.sleep(every)
-                        self.request.sendall(drip)
+                        sock.sendall(drip)
                 except OSError:
                     pass  # the client hung up
 
         self.server = socketserver.ThreadingTCPServer(('127.0.0.1', 0), Handler)
         self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.url = 'http://127.0.0.1:%d' % self.port
+        self.url = '%s://127.0.0.1:%d' % ('https' if tls else 'http', self.server.server_address[1])
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={'poll_interval': 0.01}, daemon=True)
 
     def __enter__(self):
@@ -115,6 +117,27 @@ class WireServer:
         self.server.server_close()
 
 
+@pytest.fixture(scope='module')
+def tls_server_context(tmp_path_factory):
+    """A server SSLContext with a throwaway self-signed certificate (clients connect with validate_certs=false)."""
+    x509 = pytest.importorskip('cryptography.x509')
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, u'127.0.0.1')])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(hours=1))
+            .not_valid_after(now + datetime.timedelta(days=1)).sign(key, hashes.SHA256()))
+    pem = tmp_path_factory.mktemp('tls') / 'server.pem'
+    pem.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                      serialization.NoEncryption()) + cert.public_bytes(serialization.Encoding.PEM))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(str(pem))
+    return context
+
+
 def http_answer(status_line, headers, body):
     lines = ['HTTP/1.1 %s' % status_line] + ['%s: %s' % item for item in headers] + ['Connection: close']
     return ('\r\n'.join(lines) + '\r\n\r\n').encode('latin-1') + body
@@ -122,8 +145,6 @@ def http_answer(status_line, headers, body):
 
 # Headers and the start of a 1000-byte body; the rest drips a byte at a time.
 SLOW_BODY = http_answer('200 OK', [('Content-Type', 'application/json'), ('Content-Length', '1000')], b'[')
-# A TLS record header (handshake, 16 KiB long) whose body drips: a handshake that never completes.
-SLOW_HANDSHAKE = b'\x16\x03\x03\x40\x00'
 
 
 class Tarpit:
@@ -250,14 +271,13 @@ def test_a_get_without_body_sends_none():
 
 
 def test_a_percent_encoded_echo_of_the_key_is_masked_whole():
-    # This key is a substring of its own URL encoding (%25zz... inside %2525zz...): the longer form is masked first.
-    key = '%25zz-' + KEY
-    echoed = '%2525zz-' + KEY
-    body = {'error': 'invalid_apikey', 'message': 'key ' + echoed, 'moreInfo': {}}
+    # A key ending in %25 is the start of its own URL encoding (...%2525): the longer form must be masked first.
+    key = KEY + '%25'
+    body = {'error': 'invalid_apikey', 'message': 'key %s.' % (KEY + '%2525'), 'moreInfo': {}}
     with ScriptedServer([(401, {}, body)]) as server:
         with pytest.raises(CapgoApiError) as info:
             client_for(server.url, key=key).request('GET')
-    assert info.value.message == 'key ' + api.MASK
+    assert info.value.message == 'key %s.' % api.MASK
 
 
 def test_api_paths_must_start_with_a_slash():
@@ -434,8 +454,8 @@ def test_a_dripping_body_ends_at_api_timeout_on_every_attempt(method, processed)
     assert str(info.value) == ('Capgo API request failed while reading o: no answer within api_timeout=0.2s (the '
                                'whole answer must arrive within it) [gave up after 2 attempts]')
     assert info.value.maybe_processed is processed and sleeps == [0.75] and len(server.seen) == 2
-    # The body would take 3 s to arrive in full; each attempt ends after 0.2 s.
-    assert seconds < 1.5, seconds
+    # The body would take 2 s to arrive in full; each attempt ends after 0.2 s.
+    assert seconds < 1.2, seconds
 
 
 def test_a_post_whose_answer_drips_is_not_repeated():
@@ -447,20 +467,23 @@ def test_a_post_whose_answer_drips_is_not_repeated():
     assert info.value.attempts == 1 and info.value.maybe_processed is True
 
 
-def test_a_tls_handshake_that_drips_ends_at_api_timeout():
-    with WireServer(SLOW_HANDSHAKE, drip=b'\x00', read_request=False) as server:
-        client = client_for('https://127.0.0.1:%d' % server.port, retries=0, timeout=0.2, validate_certs=False)
+@pytest.mark.filterwarnings('ignore:Unverified HTTPS request')
+@pytest.mark.xfail(strict=True, reason='bounded_http.SocketWatch tracks the plain socket, which the TLS wrap detaches: '
+                                       'over HTTPS the deadline only ends the read when the server stops sending')
+def test_a_dripping_body_over_https_ends_at_api_timeout(tls_server_context):
+    with WireServer(SLOW_BODY, drip=b' ', tls=tls_server_context) as server:
+        client = client_for(server.url, retries=0, timeout=0.2, validate_certs=False)
         start = time.monotonic()
         with pytest.raises(CapgoTransportError) as info:
             client.request('GET')
         seconds = time.monotonic() - start
-    assert 'no answer within api_timeout=0.2s' in str(info.value)
-    assert seconds < 1.5, seconds
+    assert 'no answer within api_timeout=0.2s' in str(info.value) and server.seen[0]['method'] == 'GET'
+    assert seconds < 1.2, seconds
 
 
 def test_the_deadline_is_kept_on_the_clients_clock():
-    # A clock that moves 100 s a reading: the body arrives (at once) after the deadline of that clock.
-    ticks = iter(range(0, 100000, 100))
+    # A clock far ahead of time.monotonic() that moves 100 s a reading: the body arrives (at once) after its deadline.
+    ticks = iter(range(10 ** 12, 10 ** 12 + 10 ** 6, 100))
     with ScriptedServer([(200, {}, [{'id': 'a'}])]) as server:
         client = client_for(server.url, retries=0, clock=lambda: next(ticks))
         with pytest.raises(CapgoTransportError, match='no answer within api_timeout=5s'):
