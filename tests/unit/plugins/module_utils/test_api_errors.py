@@ -89,7 +89,7 @@ def test_api_error_says_how_many_attempts_only_after_a_retry(attempts, suffix):
 def test_a_refused_connection_is_described_by_its_innermost_reason():
     exc = _refused()
     reason = short_reason(exc)
-    assert reason.endswith('Failed to establish a new connection: [Errno 111] Connection refused'), reason
+    assert 'Failed to establish a new connection: [Errno ' in reason and reason.endswith('Connection refused'), reason
     for noise in ('Max retries', 'Caused by', '/organization', 'HTTPConnectionPool'):
         assert noise not in reason
     assert describe_transport_error(exc, 5) == 'connection error (%s)' % reason

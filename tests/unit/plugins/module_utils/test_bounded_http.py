@@ -276,14 +276,13 @@ def test_the_deadline_ends_a_request_the_server_never_answers(through_proxy):
         if through_proxy:
             url, proxies = 'http://api.capgo.invalid/organization', {'http': server.url}
         watch.start(0.05)
-        start = time.monotonic()
-        # Not a ReadTimeout after a second: the deadline shut the socket down.
-        with pytest.raises(requests.exceptions.ConnectionError):
+        # The deadline shut the socket down: the connection ends, instead of a ReadTimeout after a second.
+        with pytest.raises(requests.exceptions.ConnectionError) as info:
             session.get(url, proxies=proxies, timeout=(1, 1))
-        seconds = time.monotonic() - start
         watch.stop()
         session.close()
-    assert watch.fired is True and seconds < 0.9, seconds
+    assert not isinstance(info.value, requests.exceptions.Timeout)
+    assert watch.fired is True
     assert server.requests == ['GET %s HTTP/1.1' % (url if through_proxy else '/organization')]
 
 
