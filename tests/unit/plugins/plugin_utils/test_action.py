@@ -88,6 +88,20 @@ def test_what_cannot_differ_stays_in_process(changes):
     assert path(**changes) == IN_PROCESS
 
 
+def test_the_controller_and_its_python_are_found_when_not_given(monkeypatch, tmp_path):
+    monkeypatch.setattr(action.platform, 'system', lambda: 'Darwin')
+    assert execution_path('auto', None, 'local', False, [], 0, has_requests=True) == (MODULE, 'the controller runs macOS')
+    monkeypatch.setattr(action.platform, 'system', lambda: 'Linux')
+    assert execution_path('auto', sys.executable, 'local', False, [], 0, has_requests=True)[0] == IN_PROCESS
+    # an executable given explicitly is the one compared
+    venv_bin = tmp_path / 'bin'
+    venv_bin.mkdir()
+    (venv_bin / 'python').symlink_to(sys.executable)
+    other = str(venv_bin / 'python')
+    assert path(interpreter=other, executable=other) == IN_PROCESS
+    assert path(interpreter=sys.executable, executable=other) == MODULE
+
+
 def test_the_reason_is_given():
     assert decide(async_val=5) == (MODULE, 'the task is async')
 
