@@ -141,3 +141,9 @@ def test_list_view_is_sorted_by_email_and_shows_pending():
     assert list_view([member('b@example.com', pending=True), member('A@example.com')]) == [
         {'email': 'A@example.com', 'role': 'org_member', 'pending': False},
         {'email': 'b@example.com', 'role': 'org_member', 'pending': True}]
+
+
+def test_list_view_keeps_the_order_of_rows_without_an_address():
+    rows = [member('a@example.com'), dict(member('x@example.com'), email=None), dict(member('y@example.com'), email='')]
+    assert [m['email'] for m in list_view(rows)] == [None, '', 'a@example.com']
+    assert [m['email'] for m in list_view(rows[::-1])] == ['', None, 'a@example.com']
