@@ -3,10 +3,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The two member tasks end to end: input checks, the organization by id or by name, and what is returned.
+"""The two member modules' tasks: input checks, the organization by id or by name, and what each returns.
 
-The client is a recording fake of the server's /organization and /organization/members routes
-(members_fake.py); the exact member lists are in test_member_list_requests.py.
+The client is the recording fake of members_fake.py, which also answers the organization list
+that a lookup by name reads.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,219 +15,162 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoError
-from ansible_collections.capgo.cloud.plugins.module_utils.member import REINVITE_NOTE, MemberError
-from ansible_collections.capgo.cloud.plugins.module_utils.member_tasks import (
-    MEMBER_INFO_TASK,
-    MEMBER_TASK,
-    run_member,
-    run_member_info,
-)
-from ansible_collections.capgo.cloud.plugins.module_utils.organization import OrganizationError
+from ansible_collections.capgo.cloud.plugins.module_utils.member import MemberError
+from ansible_collections.capgo.cloud.plugins.module_utils.member_tasks import MEMBER_INFO_TASK, MEMBER_TASK
+from ansible_collections.capgo.cloud.plugins.module_utils.resource import InputError
 from ansible_collections.capgo.cloud.tests.unit.plugins.module_utils.members_fake import (
-    DEV,
-    LISTING,
-    NEW,
-    OWNER,
-    PENDING,
-    TEAM,
-    capgo,
-    entry,
-    invite,
-    read_members,
-    remove,
-    task_params,
+    ORG,
+    FakeClient,
+    member,
+    team,
+    writes,
 )
 
-
-def run(client, check_mode=False, **kwargs):
-    warnings = []
-    return run_member(client, task_params(**kwargs), check_mode, warnings.append), warnings
-
-
-def run_info(client, org_id=None, org=None, email=None):
-    warnings = []
-    result = run_member_info(client, dict(org_id=org_id, org=org, email=email), False, warnings.append)
-    assert warnings == []
-    return result
+DEV = 'dev@acme.example'
+USERS = ['owner@acme.example', DEV, 'qa@acme.example']
+LIST = ('GET', '/organization')
+NAMES = {ORG: 'Acme', 'org-2': 'Other'}
 
 
-# -- input checks, before any request -------------------------------------------------
+def params(**kwargs):
+    """What AnsibleModule hands the task: every option, with its default."""
+    base = dict(org_id=None, org=None, email=None, role='org_member', state='present', reinvite_on_role_change=False,
+                members=None, exclusive=False)
+    base.update(kwargs)
+    return base
 
-@pytest.mark.parametrize('kwargs, message', [
-    (dict(org_id=' ', email=DEV), 'org_id must not be empty'),
-    (dict(org=' <b> </b> ', email=DEV), 'org must not be empty (it is the exact name of the organization)'),
-    (dict(org='', members=[entry(DEV)]), 'org must not be empty'),
-    (dict(org_id=TEAM, email=DEV, exclusive=True),
-     'exclusive needs members, the complete list of members of the organization'),
-    (dict(org_id=TEAM, email='dev'), "email 'dev' is not an email address the Capgo API accepts"),
-    (dict(org_id=TEAM, email=None), 'email is required'),
-    (dict(org_id=TEAM, email=DEV, role='owner'), "role must be one of org_member, org_admin"),
-    (dict(org_id=TEAM, members=[entry(DEV), entry(NEW), entry('DEV@acme.example')]),
-     "members lists 'DEV@acme.example' twice (entries 1 and 3); list each member once"),
-    (dict(org_id=TEAM, members=[entry(NEW), entry(DEV), entry(OWNER), entry('Dev@acme.example')]),
-     "members lists 'Dev@acme.example' twice (entries 2 and 4)"),
-    (dict(org_id=TEAM, members=[entry('nope')]), "email 'nope' is not an email address"),
+
+def info_params(**kwargs):
+    return dict(dict(org_id=None, org=None, email=None), **kwargs)
+
+
+def client_for(*extra, **kwargs):
+    return FakeClient(team(*extra), users=USERS, names=kwargs.pop('names', NAMES), **kwargs)
+
+
+# -- input checks, before any request ------------------------------------------------------
+
+@pytest.mark.parametrize('task, kwargs, error, text', [
+    (MEMBER_TASK, dict(org_id=' ', email=DEV), InputError, 'org_id must not be empty'),
+    (MEMBER_TASK, dict(org=' <b></b> ', email=DEV), MemberError, 'org must not be empty'),
+    (MEMBER_TASK, dict(org_id=ORG, email=DEV, exclusive=True), MemberError, 'exclusive needs members'),
+    (MEMBER_TASK, dict(org_id=ORG), MemberError, 'email is required'),
+    (MEMBER_TASK, dict(org_id=ORG, email='not-an-email'), MemberError, "email 'not-an-email' is not an email"),
+    (MEMBER_TASK, dict(org_id=ORG, email=DEV, role='owner'), MemberError, 'role must be one of'),
+    (MEMBER_TASK, dict(org='Acme', members=[{'email': DEV}, {'email': 'Dev@acme.example'}]), MemberError,
+     'twice (entries 1 and 2)'),
+    (MEMBER_TASK, dict(org='Acme', members=[{'email': 'nope'}]), MemberError, "email 'nope' is not an email"),
+    (MEMBER_INFO_TASK, dict(org_id=' '), InputError, 'org_id must not be empty'),
+    (MEMBER_INFO_TASK, dict(org='  '), MemberError, 'org must not be empty'),
+    (MEMBER_INFO_TASK, dict(org='Acme', email='nope'), MemberError, "email 'nope' is not an email"),
 ])
-def test_bad_member_input_is_refused_naming_the_option(kwargs, message):
-    with pytest.raises(CapgoError) as err:
-        MEMBER_TASK.check_input(task_params(**kwargs))
-    assert message in str(err.value)
+def test_bad_input_is_refused(task, kwargs, error, text):
+    task_params = params(**kwargs) if task is MEMBER_TASK else info_params(**kwargs)
+    with pytest.raises(error) as err:
+        task.check_input(task_params)
+    assert text in str(err.value)
 
 
-@pytest.mark.parametrize('kwargs', [
-    dict(org_id=TEAM, email=DEV),
-    dict(org='Team', email=DEV, role='admin', state='absent'),
-    dict(org='Team', members=[entry(DEV, 'write'), entry(OWNER, 'org_super_admin')], exclusive=True),
-    dict(org_id=TEAM, members=[]),
+@pytest.mark.parametrize('task, kwargs', [
+    (MEMBER_TASK, dict(org_id=' org-1 ', email=DEV, role='write')),
+    (MEMBER_TASK, dict(org='Acme', email=DEV)),
+    # With members, email and the task-wide role are not used.
+    (MEMBER_TASK, dict(org='Acme', members=[{'email': DEV}], exclusive=True, role=None)),
+    (MEMBER_INFO_TASK, dict(org='Acme')),
+    (MEMBER_INFO_TASK, dict(org_id=ORG, email=DEV)),
 ])
-def test_good_member_input_passes(kwargs):
-    assert MEMBER_TASK.check_input(task_params(**kwargs)) is None
+def test_good_input_passes(task, kwargs):
+    task_params = params(**kwargs) if task is MEMBER_TASK else info_params(**kwargs)
+    assert task.check_input(task_params) is None
 
 
-@pytest.mark.parametrize('kwargs, message', [
-    (dict(org_id=' '), 'org_id must not be empty'),
-    (dict(org=''), 'org must not be empty'),
-    (dict(org_id=TEAM, email='nope'), "email 'nope' is not an email address"),
-])
-def test_bad_member_info_input_is_refused(kwargs, message):
-    with pytest.raises(CapgoError) as err:
-        MEMBER_INFO_TASK.check_input(dict(dict(org_id=None, org=None, email=None), **kwargs))
-    assert message in str(err.value)
+# -- capgo_organization_member ----------------------------------------------------------------
 
-
-@pytest.mark.parametrize('kwargs', [dict(org_id=TEAM), dict(org='Team', email=DEV)])
-def test_good_member_info_input_passes(kwargs):
-    assert MEMBER_INFO_TASK.check_input(dict(dict(org_id=None, org=None, email=None), **kwargs)) is None
-
-
-# -- the organization: by id, or by name ----------------------------------------------------
-
-def test_by_name_every_page_is_read_then_the_members_of_the_one_found():
-    client = capgo()
-    result, warnings = run(client, org='Team', email=NEW, role='org_admin')
-    assert client.requests == LISTING + [read_members(), invite(NEW, 'org_admin')]
+def test_one_member_by_organization_name():
+    client, warnings = client_for(), []
+    result = MEMBER_TASK.run(client, params(org=' Acme ', email=DEV, role='org_admin'), False, warnings.append)
     assert result == {
-        'changed': True, 'org_id': TEAM, 'reinvited': False,
-        'member': {'email': NEW, 'role': 'org_admin', 'pending': True, 'uid': None},
-        'diff': {'before': {}, 'after': {'email': NEW, 'role': 'org_admin', 'pending': True}},
-        'msg': 'invited new@acme.example as org_admin; the invitation stays pending until accepted'}
-    assert warnings == []
+        'changed': True, 'org_id': ORG, 'reinvited': False,
+        'member': {'email': DEV, 'role': 'org_admin', 'pending': True, 'uid': None},
+        'diff': {'before': {}, 'after': {'email': DEV, 'role': 'org_admin', 'pending': True}},
+        'msg': 'invited dev@acme.example as org_admin; the invitation stays pending until accepted'}
+    assert client.calls == [LIST, ('GET',), ('POST', DEV, 'org_admin')] and warnings == []
 
 
-def test_by_id_no_organization_is_listed_and_the_id_is_trimmed():
-    client = capgo()
-    result, warnings = run(client, org_id=' %s ' % TEAM, email=DEV)
-    assert client.requests == [read_members()]
-    assert result == {
-        'changed': False, 'org_id': TEAM, 'reinvited': False,
-        'member': {'email': DEV, 'role': 'org_member', 'pending': False, 'uid': 'uid-dev'},
-        'diff': {'before': {'email': DEV, 'role': 'org_member', 'pending': False},
-                 'after': {'email': DEV, 'role': 'org_member', 'pending': False}},
-        'msg': 'dev@acme.example is already a member of organization org-1 as org_member'}
-    assert warnings == []
+def test_one_member_by_id_sends_the_trimmed_id_and_passes_warnings_on():
+    client, warnings = client_for(member(DEV)), []
+    result = MEMBER_TASK.run(client, params(org_id=' org-1 ', email=DEV, role='org_admin', reinvite_on_role_change=True),
+                             False, warnings.append)
+    assert (result['changed'], result['reinvited'], result['org_id']) == (True, True, ORG)
+    assert client.calls == [('GET',), ('DELETE', DEV, None), ('POST', DEV, 'org_admin')]
+    assert len(warnings) == 1 and warnings[0].startswith('removed dev@acme.example from organization org-1 and invited')
 
 
-@pytest.mark.parametrize('check_mode, requests', [
-    (True, [read_members()]),
-    (False, [read_members(), remove(DEV)]),
-])
-def test_absent_by_name_in_check_mode_only_reads(check_mode, requests):
-    client = capgo()
-    result, dummy = run(client, check_mode=check_mode, org='Team', email=DEV, state='absent')
-    assert client.requests == LISTING + requests
-    assert (result['changed'], result['member'], result['org_id']) == (True, {}, TEAM)
-    assert result['msg'] == '%s dev@acme.example from organization org-1' % ('would remove' if check_mode else 'removed')
+def test_one_member_in_check_mode_only_reads():
+    client = client_for()
+    result = MEMBER_TASK.run(client, params(org_id=ORG, email=DEV), True, [].append)
+    assert result['changed'] is True and result['msg'].startswith('would invite') and writes(client) == []
 
 
-def test_a_name_no_organization_has_fails_naming_it_before_any_member_request():
-    client = capgo()
+@pytest.mark.parametrize('kwargs', [dict(email=DEV), dict(members=[{'email': DEV}])])
+def test_an_organization_name_nobody_has_fails_naming_it(kwargs):
+    client = client_for()
     with pytest.raises(MemberError) as err:
-        run(client, org=' <b>Nobody here</b> ', email=DEV)
-    assert str(err.value) == (
-        "no organization named 'Nobody here' is visible to this API key (names are compared exactly, as the server "
-        "stores them); create it with capgo.cloud.capgo_organization, or set org_id")
-    assert client.requests == LISTING
+        MEMBER_TASK.run(client, params(org=' <b>Nope</b> ', **kwargs), False, [].append)
+    assert str(err.value).startswith("no organization named 'Nope' is visible to this API key")
+    assert client.calls == [LIST]
 
 
-@pytest.mark.parametrize('task', ['member', 'info'])
-def test_a_name_two_organizations_have_fails_naming_both_ids(task):
-    client = capgo()
-    with pytest.raises(OrganizationError) as err:
-        if task == 'member':
-            run(client, org='Twin', email=DEV)
-        else:
-            run_info(client, org='Twin')
-    assert "more than one organization is named 'Twin' (ids: org-2, org-3)" in str(err.value)
-    assert client.requests == LISTING
+def test_a_member_list_by_organization_name_with_the_task_wide_options():
+    client, warnings = client_for(member(DEV), member('qa@acme.example')), []
+    task_params = params(org='Acme', members=[{'email': DEV, 'role': 'org_admin'}], reinvite_on_role_change=True,
+                         exclusive=True)
+    result = MEMBER_TASK.run(client, task_params, False, warnings.append)
+    assert client.calls == [LIST, ('GET',), ('DELETE', DEV, None), ('POST', DEV, 'org_admin'),
+                            ('DELETE', 'qa@acme.example', None)]
+    assert (result['changed'], result['org_id'], result['reinvited_members'], result['removed']) == (
+        True, ORG, [DEV], ['qa@acme.example'])
+    assert result['diff']['after'] == {'members': [
+        {'email': DEV, 'role': 'org_admin', 'pending': True},
+        {'email': 'owner@acme.example', 'role': 'org_super_admin', 'pending': False}]}
+    assert sorted(result) == ['changed', 'diff', 'invited', 'kept', 'members', 'msg', 'org_id', 'reinvited',
+                              'reinvited_members', 'removed']
+    assert result['kept'] == ['owner@acme.example'] and len(warnings) == 2
+    assert DEV in warnings[0] and warnings[1].startswith('kept owner@acme.example in organization org-1')
 
 
-# -- capgo_organization_member: one member, or a list ---------------------------------------
-
-def test_the_task_reinvite_flag_applies_to_entries_without_their_own_and_warnings_reach_the_task():
-    client = capgo()
-    result, warnings = run(client, org_id=TEAM, reinvite_on_role_change=True, members=[entry(DEV, 'org_admin')])
-    assert client.writes() == [remove(DEV), invite(DEV, 'org_admin')]
-    assert (result['changed'], result['org_id'], result['reinvited_members']) == (True, TEAM, [DEV])
-    assert warnings == [REINVITE_NOTE % ('removed', DEV, TEAM, 'invited them', 'org_admin')]
+def test_a_member_list_in_check_mode_only_reads():
+    client = client_for(member('qa@acme.example'))
+    result = MEMBER_TASK.run(client, params(org_id=ORG, members=[{'email': DEV}], exclusive=True), True, [].append)
+    assert client.calls == [('GET',)]
+    assert (result['changed'], result['invited'], result['removed']) == (True, [DEV], ['qa@acme.example'])
+    assert result['msg'].startswith('would invite')
 
 
-def test_an_entry_reinvite_flag_overrides_the_task_one():
-    client = capgo()
-    with pytest.raises(MemberError, match='dev@acme.example \\(org_member, listed as org_admin\\)'):
-        run(client, org_id=TEAM, reinvite_on_role_change=True,
-            members=[entry(DEV, 'org_admin', reinvite_on_role_change=False)])
-    assert client.writes() == []
+def test_a_member_list_without_the_task_wide_reinvite_refuses_a_role_change():
+    client = client_for(member(DEV))
+    with pytest.raises(MemberError, match='reinvite_on_role_change'):
+        MEMBER_TASK.run(client, params(org_id=ORG, members=[{'email': DEV, 'role': 'org_admin'}]), False, [].append)
+    assert writes(client) == []
 
 
-@pytest.mark.parametrize('check_mode', [True, False])
-def test_exclusive_reaches_the_list_and_check_mode_writes_nothing(check_mode):
-    client = capgo()
-    result, warnings = run(client, check_mode=check_mode, org='Team', exclusive=True,
-                           members=[entry(OWNER, 'org_super_admin'), entry(DEV)])
-    assert client.requests == LISTING + [read_members()] + ([] if check_mode else [remove(PENDING)])
-    assert (result['changed'], result['removed'], result['org_id']) == (True, [PENDING], TEAM)
-    assert [m['email'] for m in result['members']] == [DEV, OWNER]
-    assert result['diff']['after']['members'] == [
-        {'email': DEV, 'role': 'org_member', 'pending': False},
-        {'email': OWNER, 'role': 'org_super_admin', 'pending': False}]
-    assert warnings == []
+# -- capgo_organization_member_info ------------------------------------------------------------
 
-
-def test_a_list_without_the_super_admin_warns_through_the_task():
-    client = capgo()
-    result, warnings = run(client, check_mode=True, org_id=TEAM, exclusive=True, members=[entry(DEV)])
-    assert result['kept'] == [OWNER]
-    assert warnings == ['kept owner@acme.example in organization org-1 although not listed: active org_super_admins '
-                        'are only removed when listed with state absent']
-
-
-# -- capgo_organization_member_info -------------------------------------------------------------
-
-def test_info_by_name_filters_by_email_ignoring_case():
-    client = capgo()
-    result = run_info(client, org='Team', email='DEV@acme.example')
-    assert result == {'changed': False, 'org_id': TEAM, 'members': [
+def test_info_by_organization_name_and_email():
+    client = client_for(member(DEV), member('qa@acme.example', is_tmp=True))
+    result = MEMBER_INFO_TASK.run(client, info_params(org='Acme', email='Dev@Acme.example'), False, [].append)
+    assert result == {'changed': False, 'org_id': ORG, 'members': [
         {'uid': 'uid-dev', 'email': DEV, 'role': 'org_member', 'pending': False, 'image_url': ''}]}
-    assert client.requests == LISTING + [read_members()]
+    assert client.calls == [LIST, ('GET',)]
 
 
-def test_info_by_id_lists_every_member_and_invitation():
-    client = capgo()
-    result = run_info(client, org_id=TEAM)
-    assert result['changed'] is False and result['org_id'] == TEAM
-    assert [(m['email'], m['role'], m['pending']) for m in result['members']] == [
-        (OWNER, 'org_super_admin', False), (DEV, 'org_member', False), (PENDING, 'org_member', True)]
-    assert client.requests == [read_members()]
+def test_info_by_id_lists_everyone():
+    client = client_for(member(DEV))
+    result = MEMBER_INFO_TASK.run(client, info_params(org_id=' org-1 '), False, [].append)
+    assert (result['org_id'], [m['email'] for m in result['members']]) == (ORG, ['owner@acme.example', DEV])
 
 
-def test_info_for_a_name_no_organization_has_is_an_empty_list_without_a_member_request():
-    client = capgo()
-    assert run_info(client, org='Nobody here') == {'changed': False, 'members': [], 'org_id': None}
-    assert client.requests == LISTING
-
-
-def test_info_for_an_organization_the_key_cannot_see_is_an_empty_list():
-    client = capgo()
-    assert run_info(client, org_id='org-9') == {'changed': False, 'members': [], 'org_id': 'org-9'}
-    assert client.requests == [read_members('org-9')]
+def test_info_for_an_organization_name_nobody_has_is_empty_without_reading_members():
+    client = client_for(member(DEV))
+    result = MEMBER_INFO_TASK.run(client, info_params(org='Nope'), False, [].append)
+    assert result == {'changed': False, 'members': [], 'org_id': None} and client.calls == [LIST]
