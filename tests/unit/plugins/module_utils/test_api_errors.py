@@ -286,6 +286,11 @@ def test_api_url_is_normalised(url, expected):
     ('https://api.capgo.app/?x=1', 'query or fragment'),
     ('https://key@api.capgo.app/v1', 'credentials'),
     ('https:///organization', 'no host'),
+    # An authority with a port and no host, or a second scheme where the host should be.
+    ('https://:443', 'no host'),
+    ('https://://api.capgo.app', 'no host'),
+    ('https://api.capgo.app:99999', 'port that is not a number'),
+    ('https://api.capgo.app:https/', 'port that is not a number'),
 ])
 def test_unusable_api_url(url, fragment):
     with pytest.raises(CapgoInputError, match=fragment):

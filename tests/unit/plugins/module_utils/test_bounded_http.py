@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import gc
+import os
 import socket
 import threading
 import time
@@ -203,6 +204,42 @@ def test_the_watch_shuts_every_tracked_socket_down_at_the_deadline():
         for pair in pairs:
             for sock in pair:
                 sock.close()
+
+
+def test_the_watch_shuts_down_a_socket_a_tls_wrap_took_over():
+    # ssl's wrap_socket detaches the plain socket the connection opened and hands its descriptor on.
+    watch = SocketWatch()
+    plain, peer = socket.socketpair()
+    try:
+        watch.track(plain)
+        wrapped = socket.socket(fileno=plain.detach())
+        assert plain.fileno() == -1
+        watch.start(0.02)
+        assert _at_eof(peer)
+        assert wrapped.fileno() != -1  # shut down, not closed under its new owner
+        wrapped.close()
+    finally:
+        peer.close()
+
+
+def test_the_watch_leaves_alone_a_socket_that_reuses_a_closed_descriptor():
+    watch = SocketWatch()
+    plain, peer = socket.socketpair()
+    other, other_peer = socket.socketpair()
+    try:
+        fd = plain.fileno()
+        watch.track(plain)
+        plain.detach()
+        os.close(fd)
+        os.dup2(other.fileno(), fd)  # a later socket of the process gets the number
+        watch.start(0.02)
+        time.sleep(0.05)
+        assert watch.fired is True
+        assert not _at_eof(other_peer, 0.05)
+        os.close(fd)
+    finally:
+        for sock in (peer, other, other_peer):
+            sock.close()
 
 
 def test_a_stopped_watch_does_not_fire():
