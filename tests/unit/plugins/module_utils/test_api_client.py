@@ -468,8 +468,6 @@ def test_a_post_whose_answer_drips_is_not_repeated():
 
 
 @pytest.mark.filterwarnings('ignore:Unverified HTTPS request')
-@pytest.mark.xfail(strict=True, reason='bounded_http.SocketWatch tracks the plain socket, which the TLS wrap detaches: '
-                                       'over HTTPS the deadline only ends the read when the server stops sending')
 def test_a_dripping_body_over_https_ends_at_api_timeout(tls_server_context):
     with WireServer(SLOW_BODY, drip=b' ', tls=tls_server_context) as server:
         client = client_for(server.url, retries=0, timeout=0.2, validate_certs=False)
