@@ -399,6 +399,14 @@ def test_a_refused_connection_is_retried_even_for_a_post(method):
     assert str(error).startswith('Capgo API request failed while creating Acme: connection error (')
 
 
+@pytest.mark.parametrize('method', ['GET', 'POST'])
+def test_no_retries_is_one_attempt_even_for_a_failure_worth_repeating(method):
+    client = client_for('http://127.0.0.1:%d' % closed_port(), retries=0)
+    with pytest.raises(CapgoTransportError) as info:
+        client.request(method, body={'name': 'Acme'} if method == 'POST' else None)
+    assert info.value.attempts == 1 and info.value.maybe_processed is False
+
+
 def test_a_get_dropped_on_every_attempt_was_not_processed():
     with ScriptedServer(['drop', 'drop']) as server:
         with pytest.raises(CapgoTransportError) as info:
