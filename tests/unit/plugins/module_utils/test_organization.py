@@ -682,3 +682,21 @@ def test_the_organization_info_task_checks_input_and_lists():
                                       None) == {'changed': False, 'organizations': [organization_view(org_row('b', 'Other'))]}
     assert ORGANIZATION_INFO_TASK.run(client, {'org_id': 'a', 'name': None, 'include_settings': False}, False,
                                       None) == {'changed': False, 'organizations': [organization_view(org_row('a', 'Acme'))]}
+
+
+def test_info_with_settings_adds_each_organizations_settings_read_with_its_own_put():
+    client = FakeClient([org_row('a', 'Acme', enforce_encrypted_bundles=True), org_row('b', 'Other'),
+                         org_row('c', 'Acme', max_apikey_expiration_days=30)])
+    found = list_organizations(OrganizationService(client), name='Acme', include_settings=True)
+    assert [(o['id'], o['enforce_encrypted_bundles'], o['max_apikey_expiration_days']) for o in found] == [
+        ('a', True, None), ('c', False, 30)]
+    assert found[0] == dict(organization_view(org_row('a', 'Acme')), **dict(SETTINGS_DEFAULTS, enforce_encrypted_bundles=True))
+    assert client.calls == [('GET', None), ('PUT', 'a'), ('PUT', 'c')] and client.put_bodies == [{'orgId': 'a'}, {'orgId': 'c'}]
+
+
+def test_info_by_id_and_name_needs_both_to_match():
+    client = FakeClient([org_row('a', 'Acme'), org_row('b', 'Other')])
+    service = OrganizationService(client)
+    assert list_organizations(service, org_id=' a ', name='Other') == []
+    assert [o['id'] for o in list_organizations(service, org_id='a', name=' <b>Acme</b> ')] == ['a']
+    assert client.calls == [('GET', 'a'), ('GET', 'a')]
