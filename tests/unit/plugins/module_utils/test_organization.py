@@ -700,3 +700,63 @@ def test_info_by_id_and_name_needs_both_to_match():
     assert list_organizations(service, org_id=' a ', name='Other') == []
     assert [o['id'] for o in list_organizations(service, org_id='a', name=' <b>Acme</b> ')] == ['a']
     assert client.calls == [('GET', 'a'), ('GET', 'a')]
+
+
+def test_a_created_logo_the_server_cannot_sign_warns():
+    client = FakeClient()
+    client._row = lambda org, full=False: dict(FakeClient._row(client, org, full), logo=None)
+    service = OrganizationService(client)
+    changed, dummy, org = ensure_organization(service, params(name='Acme', logo='org/x/missing.png'), False)
+    assert changed and org['id'] == 'new-1' and org['logo'] is None
+    assert len(service.warnings) == 1 and service.warnings[0].startswith('organization new-1 reports no logo after it '
+                                                                         "was set to 'org/x/missing.png'")
+
+
+class DocsPutClient(FakeClient):
+    """Answers a PUT that writes in the docs' shape: only a few fields of the organization."""
+
+    def request(self, method, path='/organization', params=None, body=None, action=None):
+        answer = FakeClient.request(self, method, path, params, body, action)
+        if method == 'PUT' and set(body) != {'orgId'}:
+            return {'status': 'Organization updated', 'data': {'id': answer['id'], 'name': answer['data']['name']}}
+        return answer
+
+
+def test_a_docs_shaped_put_answer_with_settings_reads_them_back_too():
+    client = DocsPutClient([org_row('a', 'Acme')])
+    changed, diff, org = run(client, org_id='a', enforce_encrypted_bundles=True)
+    assert changed and client.calls == [('GET', 'a'), ('PUT', 'a'), ('PUT', 'a'), ('GET', 'a'), ('PUT', 'a')]
+    assert client.put_bodies == [{'orgId': 'a'}, {'orgId': 'a', 'enforce_encrypted_bundles': True}, {'orgId': 'a'}]
+    assert org == dict(organization_view(org_row('a', 'Acme')), **dict(SETTINGS_DEFAULTS, enforce_encrypted_bundles=True))
+    assert (diff['before']['enforce_encrypted_bundles'], diff['after']['enforce_encrypted_bundles']) == (False, True)
+
+
+@pytest.mark.parametrize('answer', [None, '', ['not', 'a', 'row'], {'status': 'ok', 'data': 'Organization updated'}])
+def test_a_put_answer_without_the_organization_is_read_back(answer):
+    class OddPutClient(FakeClient):
+        def request(self, method, path='/organization', params=None, body=None, action=None):
+            result = FakeClient.request(self, method, path, params, body, action)
+            return answer if method == 'PUT' else result
+
+    client = OddPutClient([org_row('a', 'Acme')])
+    changed, dummy, org = run(client, org_id='a', name='Renamed')
+    assert changed and org == organization_view(org_row('a', 'Renamed'))
+    assert client.calls == [('GET', 'a'), ('PUT', 'a'), ('GET', 'a')]
+
+
+def test_an_organization_that_cannot_be_read_back_after_a_write_is_an_error():
+    class LosingClient(DocsPutClient):
+        """The key loses access to the organization right after writing it."""
+
+        def request(self, method, path='/organization', params=None, body=None, action=None):
+            answer = DocsPutClient.request(self, method, path, params, body, action)
+            if method in ('POST', 'PUT'):
+                self.orgs[:] = []
+            return answer
+
+    with pytest.raises(OrganizationError) as info:
+        run(LosingClient([org_row('a', 'Acme')]), org_id='a', name='Renamed')
+    assert str(info.value) == 'organization a was updated but cannot be read back with this key'
+    with pytest.raises(OrganizationError) as info:
+        run(LosingClient(), name='Acme')
+    assert str(info.value) == 'organization new-1 was created but cannot be read back with this key'
