@@ -582,8 +582,8 @@ def test_a_server_that_ignores_orgid_answers_the_list_and_the_row_is_picked_from
     class ListClient(FakeClient):
         def request(self, method, path='/organization', params=None, body=None, action=None):
             if method == 'GET' and params:
-                FakeClient.request(self, method, path, params, body, action)
-                return [self._row(org) for org in self.orgs]
+                self.calls.append(('GET', params['orgId']))
+                return [self._row(org) for org in self.orgs] + ['not a row']
             return FakeClient.request(self, method, path, params, body, action)
 
     client = ListClient([org_row('a', 'Acme'), org_row('b', 'Other')])
@@ -609,14 +609,31 @@ def test_post_that_keeps_failing_is_sent_once_per_attempt_with_a_lookup_between(
     assert len(service.warnings) == 2 and all('sent again' in w for w in service.warnings)
 
 
-def test_a_post_answer_without_id_is_an_error():
+@pytest.mark.parametrize('answer', [{'status': 'ok'}, None, 'created', [{'id': 'new-1'}]])
+def test_a_post_answer_without_id_is_an_error(answer):
     class NoIdClient(FakeClient):
         def request(self, method, path='/organization', params=None, body=None, action=None):
-            answer = FakeClient.request(self, method, path, params, body, action)
-            return {'status': 'ok'} if method == 'POST' else answer
+            result = FakeClient.request(self, method, path, params, body, action)
+            return answer if method == 'POST' else result
 
-    with pytest.raises(OrganizationError, match="did not return the new organization id .answer: {'status': 'ok'}"):
+    with pytest.raises(OrganizationError) as info:
         run(NoIdClient(), name='Acme')
+    assert str(info.value) == 'the server did not return the new organization id (answer: %r)' % (answer,)
+
+
+@pytest.mark.parametrize('answer', [{'status': 'ok'}, {'data': {'id': 'a'}}, None, ['a']])
+def test_settings_a_server_does_not_answer_cannot_be_managed(answer):
+    class NoSettingsClient(FakeClient):
+        def request(self, method, path='/organization', params=None, body=None, action=None):
+            result = FakeClient.request(self, method, path, params, body, action)
+            return answer if method == 'PUT' else result
+
+    client = NoSettingsClient([org_row('a', 'Acme')])
+    with pytest.raises(OrganizationError) as info:
+        run(client, org_id='a', enforce_encrypted_bundles=True)
+    assert str(info.value).startswith('the server did not return the security settings of organization a, so they '
+                                      'cannot be compared')
+    assert client.calls == [('GET', 'a'), ('PUT', 'a')] and client.put_bodies == [{'orgId': 'a'}]
 
 
 def test_cannot_update_org_without_2fa_is_reported_as_the_server_said():
@@ -682,6 +699,9 @@ def test_the_organization_info_task_checks_input_and_lists():
                                       None) == {'changed': False, 'organizations': [organization_view(org_row('b', 'Other'))]}
     assert ORGANIZATION_INFO_TASK.run(client, {'org_id': 'a', 'name': None, 'include_settings': False}, False,
                                       None) == {'changed': False, 'organizations': [organization_view(org_row('a', 'Acme'))]}
+    assert ORGANIZATION_INFO_TASK.run(client, {'org_id': 'a', 'name': None, 'include_settings': True}, False,
+                                      None) == {'changed': False, 'organizations': [
+                                          dict(organization_view(org_row('a', 'Acme')), **SETTINGS_DEFAULTS)]}
 
 
 def test_info_with_settings_adds_each_organizations_settings_read_with_its_own_put():
