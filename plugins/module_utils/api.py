@@ -493,8 +493,13 @@ def validate_api_url(api_url):
     authority = api_url.split('://', 1)[1].split('/', 1)[0]
     if '@' in authority:
         raise CapgoInputError('api_url must not carry credentials; pass the key in api_key')
-    if not authority:
-        raise CapgoInputError('api_url has no host')
+    parts = urlsplit(api_url)
+    if not parts.hostname:
+        raise CapgoInputError('api_url has no host, got %r' % api_url)
+    try:
+        parts.port
+    except ValueError:
+        raise CapgoInputError('api_url has a port that is not a number from 0 to 65535, got %r' % api_url)
     if '?' in api_url or '#' in api_url:
         raise CapgoInputError('api_url must not have a query or fragment')
     api_url = api_url.rstrip('/')

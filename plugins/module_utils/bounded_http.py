@@ -16,6 +16,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import socket
 import threading
 import time
@@ -37,7 +38,13 @@ class ResponseTooLarge(Exception):
 
 
 class SocketWatch:
-    """The sockets of one session, and a timer that shuts them all down at a deadline."""
+    """The sockets of one session, and a timer that shuts them all down at a deadline.
+
+    HTTPS needs more than the socket object: ssl's wrap_socket detaches the plain socket the
+    connection opened (its fileno() turns -1) and hands its descriptor to the SSLSocket it makes,
+    before the handshake. So the watch keeps each descriptor with the identity of the socket behind
+    it (device and inode), and shuts down the descriptor while it still names that socket.
+    """
 
     def __init__(self):
         self._sockets = []
@@ -46,20 +53,18 @@ class SocketWatch:
         self.fired = False
 
     def track(self, sock):
+        fd = sock.fileno()
         with self._lock:
             # Forget the sockets that were closed since (a fresh connection after a drop).
-            self._sockets = [s for s in self._sockets if s.fileno() != -1]
-            self._sockets.append(sock)
+            self._sockets = [entry for entry in self._sockets if _is_open(entry)]
+            self._sockets.append((sock, fd, _identity(fd)))
 
     def _fire(self):
         self.fired = True
         with self._lock:
             sockets = list(self._sockets)
-        for sock in sockets:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass  # already closed
+        for entry in sockets:
+            _shut_down(entry)
 
     def start(self, seconds):
         self.stop()
@@ -81,6 +86,37 @@ class SocketWatch:
                                    {'ConnectionCls': _watched_connection_class(pool_class.ConnectionCls, self)})
         manager.pool_classes_by_scheme = classes
         return manager
+
+
+def _identity(fd):
+    """What tells the socket behind a descriptor from a later one that reuses the number."""
+    try:
+        status = os.fstat(fd)
+    except (OSError, ValueError):
+        return None
+    return (status.st_dev, status.st_ino)
+
+
+def _is_open(entry):
+    sock, fd, identity = entry
+    return sock.fileno() != -1 or (identity is not None and _identity(fd) == identity)
+
+
+def _shut_down(entry):
+    sock, fd, identity = entry
+    try:
+        if sock.fileno() != -1:
+            sock.shutdown(socket.SHUT_RDWR)
+        elif identity is not None and _identity(fd) == identity:
+            # The TLS socket owns the descriptor now: shut the connection down through a borrowed
+            # socket object, and detach it so that the descriptor is not closed under the SSLSocket.
+            borrowed = socket.socket(fileno=fd)
+            try:
+                borrowed.shutdown(socket.SHUT_RDWR)
+            finally:
+                borrowed.detach()
+    except OSError:
+        pass  # already closed
 
 
 def _watched_connection_class(base, watch):

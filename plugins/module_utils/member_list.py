@@ -131,15 +131,16 @@ def ensure_member_list(service, org_id, wanted, exclusive, check_mode):
     changed = bool(plan['invite'] or plan['remove'] or plan['reinvite'])
     if check_mode or not changed:
         after = predicted_list(members, plan)
+        invited = [invite_email(email) for email, _role in plan['invite']]
     else:
-        after = apply_plan(service, org_id, members, plan)
+        after, invited = apply_plan(service, org_id, members, plan)
     if plan['kept']:
         service.warn('kept %s in organization %s although not listed: active org_super_admins are only removed when '
                      'listed with state absent' % (', '.join(m['email'] for m in plan['kept']), org_id))
     result = {
         'members': [dict((key, m.get(key)) for key in ('email', 'role', 'pending', 'uid')) for m in sorted(
             after, key=lambda m: (m['email'] or '').lower())],
-        'invited': [invite_email(email) for email, _role in plan['invite']],
+        'invited': invited,
         'removed': [m['email'] for m in plan['remove']],
         'reinvited': bool(plan['reinvite']),
         'reinvited_members': [m['email'] for m, _role in plan['reinvite']],
@@ -150,8 +151,13 @@ def ensure_member_list(service, org_id, wanted, exclusive, check_mode):
 
 
 def apply_plan(service, org_id, members, plan):
-    """Invites first, then re-invites, then removals: an interruption removes nobody before the new invitations."""
+    """Invites first, then re-invites, then removals: an interruption removes nobody before the new invitations.
+
+    Returns the members after, and the addresses invited as sent (an account stored with capitals is
+    invited as written once the lower-case address finds no account).
+    """
     after = list(members)
+    invited = []
 
     def drop(member):
         after[:] = [m for m in after if m is not member]
@@ -162,6 +168,7 @@ def apply_plan(service, org_id, members, plan):
     for email, role in plan['invite']:
         _changed, _diff, outcome = _invite_new(service, members, org_id, email, invite_email(email), role, no_result)
         after.append(outcome['member'])
+        invited.append(outcome['member']['email'])
     for member, role in plan['reinvite']:
         new = reinvite_member(service, org_id, member, role)
         drop(member)
@@ -169,7 +176,7 @@ def apply_plan(service, org_id, members, plan):
     for member in plan['remove']:
         service.remove(org_id, member['email'])
         drop(member)
-    return after
+    return after, invited
 
 
 def describe(plan, org_id, check_mode):

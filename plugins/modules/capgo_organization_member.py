@@ -303,7 +303,10 @@ members:
       description: Id of the user; V(null) for a new invitation.
       type: str
 invited:
-  description: With O(members), the emails invited (or that check mode would invite).
+  description:
+    - With O(members), the emails invited, as sent (or that check mode would invite).
+    - An account stored with capitals is invited as written when the lower-case address finds no account; check
+      mode predicts the lower-case address.
   returned: when O(members) is set
   type: list
   elements: str

@@ -104,15 +104,13 @@ class CapgoActionBase(ActionBase):
     _supports_async = True
 
     def _configured_interpreter(self, task_vars):
-        """The Python the module process would be started with, as configured (None or auto*: not chosen)."""
+        """The Python the module process would be started with, as configured (auto*: not chosen)."""
         host_vars = task_vars
         if self._task.delegate_to:
             # As ActionBase._configure_module() does: a delegated task runs with the delegated host's interpreter.
             host_vars = (task_vars.get('ansible_delegated_vars') or {}).get(self._task.delegate_to) or task_vars
-        interpreter = host_vars.get('ansible_python_interpreter')
-        if interpreter is None:
-            interpreter = C.config.get_config_value('INTERPRETER_PYTHON', variables=host_vars)
-        return self._templar.template(interpreter) if interpreter is not None else None
+        # As module_common._get_shebang() does: the setting (default auto) reads ansible_python_interpreter first.
+        return self._templar.template(C.config.get_config_value('INTERPRETER_PYTHON', variables=host_vars))
 
     def _execution_path(self, task_vars):
         variable = task_vars.get(SWITCH_VARIABLE)
@@ -135,7 +133,7 @@ class CapgoActionBase(ActionBase):
                     host=self._play_context.remote_addr)
         if path == MODULE:
             # As ansible.builtin.normal runs a module, async included.
-            wrap_async = bool(self._task.async_val) and not getattr(self._connection, 'has_native_async', False)
+            wrap_async = bool(self._task.async_val) and not self._connection.has_native_async
             result = merge_hash(result, self._execute_module(task_vars=task_vars, wrap_async=wrap_async))
             if not wrap_async:
                 self._remove_tmp_path(self._connection._shell.tmpdir)

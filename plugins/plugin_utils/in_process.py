@@ -36,7 +36,7 @@ class ModuleExit(Exception):
 
 
 class InProcessModule:
-    """AnsibleModule's interface for a CapgoTask: params, check_mode, _diff, warn, deprecate, exit_json, fail_json."""
+    """AnsibleModule's interface for a CapgoTask: params, check_mode, _diff, warn, exit_json, fail_json."""
 
     def __init__(self, task, module_args):
         args = dict(module_args)
@@ -62,9 +62,6 @@ class InProcessModule:
 
     def warn(self, warning):
         module_warnings.warn(warning)
-
-    def deprecate(self, msg, version=None, date=None, collection_name=None):
-        module_warnings.deprecate(msg, version=version, date=date, collection_name=collection_name)
 
     def exit_json(self, **result):
         raise ModuleExit(self._formatted(result))

@@ -310,6 +310,7 @@ def test_an_account_stored_with_capitals_is_invited_as_written():
     changed, diff, result, dummy = converge(client, [{'email': 'Ann@Acme.example'}])
     assert writes_of(client) == [('POST', 'ann@acme.example', 'org_member'), ('POST', 'Ann@Acme.example', 'org_member')]
     assert {'email': 'Ann@Acme.example', 'role': 'org_member', 'pending': True, 'uid': None} in result['members']
+    assert result['invited'] == ['Ann@Acme.example']
     assert diff['after'] == {'members': stored(client)}
 
 

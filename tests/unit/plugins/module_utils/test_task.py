@@ -91,6 +91,20 @@ def test_diff_only_in_diff_mode():
     assert 'diff' not in result
 
 
+def test_the_task_talks_to_the_configured_server_with_the_configured_client():
+    seen = []
+
+    def run(client, task_params, check_mode, warn):
+        seen.append((client.api_url, client.timeout, client.retries))
+        client.request('GET', '/organization')  # nothing listens on port 9: a connection error at once
+        return dict(changed=False)
+
+    task, dummy = make_task(run=run)
+    result, dummy2 = execute(task, params(), False, False)
+    assert seen == [('http://127.0.0.1:9', 5, 0)]
+    assert result['failed'] is True and "host='127.0.0.1', port=9" in result['msg']
+
+
 def test_input_errors_stop_before_the_client_is_built():
     def bad_input(task_params):
         raise OrganizationError('name: too short')
