@@ -96,7 +96,7 @@ def app_path(app_id):
 def diff_of(before, after, fields):
     """Before/after of the given keys present in each side; {} stands for "no such object"."""
     def pick(side):
-        return dict((key, side[key]) for key in fields if key in side) if side else {}
+        return dict((key, side[key]) for key in fields if key in side)
     return {'before': pick(before), 'after': pick(after)}
 
 
@@ -172,7 +172,7 @@ def predict_created(app_id, owner_org, desired):
     predicted = dict((field, None) for field in APP_FIELDS)
     predicted.update(CREATED_APP_DEFAULTS)
     predicted.update(APP_SETTING_DEFAULTS)
-    predicted.update(app_id=app_id, owner_org=owner_org, icon_url='', icon='')
+    predicted.update(app_id=app_id, owner_org=owner_org, icon='')
     predicted.update(desired)
     predicted['icon_url'] = predicted['icon']
     return predicted
@@ -204,8 +204,9 @@ class AppService(CapgoService):
         if org_id:
             params['org_id'] = org_id
         try:
+            # app_id is the primary key of apps; the id column is nullable. paginate passes dicts only.
             rows = self.client.paginate('/app', 'apps', params=params, page_in='query', page_size=APP_PAGE_SIZE,
-                                        row_key=lambda row: row.get('app_id') if isinstance(row, dict) else None,
+                                        row_key=lambda row: row.get('app_id'),
                                         action='listing apps' + (' of organization %s' % org_id if org_id else ''))
         except CapgoApiError as exc:
             if org_id and exc.code == ORG_NOT_READABLE_CODE:
@@ -285,7 +286,7 @@ class AppService(CapgoService):
             raise
 
 
-def resolve_org(client, params, warn=None):
+def resolve_org(client, params):
     """The organization id from O(org_id), or from O(org) (an exact name, unique among the key's organizations).
 
     Returns (org_id, label): org_id is None when O(org) names no organization the key can see.
@@ -296,19 +297,18 @@ def resolve_org(client, params, warn=None):
     name = validate_org_name(params.get('org'))
     if name is None:
         return None, None
-    found = OrganizationService(client, warn=warn).find_one_by_name(name)
+    found = OrganizationService(client).find_one_by_name(name)
     return (found['id'] if found else None), '%r' % name
 
 
 def ensure_app(service, params, check_mode):
     """Bring one app to the wanted state. Returns (changed, diff, app); app is {} when none exists after."""
-    state = params.get('state') or 'present'
     try:
         app_id = validate_app_id(params.get('app_id'))
     except ValueError as exc:
         raise AppError(str(exc))
     desired = desired_app(params)
-    org_id, org_label = resolve_org(service.client, params, service.warn)
+    org_id, org_label = resolve_org(service.client, params)
     no_such_org = ('no organization named %s is visible to this API key' % org_label) if org_label and not org_id else ''
 
     current = service.get(app_id)
@@ -320,7 +320,7 @@ def ensure_app(service, params, check_mode):
             % (app_id, current.get('owner_org'), org_label, ' (%s)' % no_such_org if no_such_org else '',
                current.get('owner_org')))
 
-    if state == 'absent':
+    if params.get('state') == 'absent':
         # Also when the organization is gone: its apps went with it.
         if current is None:
             return False, diff_of({}, {}, DIFF_FIELDS), {}
@@ -378,7 +378,7 @@ def list_apps(service, params):
             validate_app_id(app_id)
         except ValueError as exc:
             raise AppError(str(exc))
-    org_id, org_label = resolve_org(service.client, params, service.warn)
+    org_id, org_label = resolve_org(service.client, params)
     if org_label and org_id is None:
         return []
     if app_id is not None:

@@ -134,14 +134,14 @@ def predict_created(app_id, name, desired):
 
 
 def write_body(app_id, name, desired, platforms, version_text):
-    """The POST /channel body: only what is to change, under the server's names."""
+    """The POST /channel body: only what is to change, under the server's names.
+
+    The version goes as the user wrote it ('', builtin and unknown each clear the bundle in post.ts);
+    it is in desired only when the user set it.
+    """
     body = {'app_id': app_id, 'channel': name}
     for option, value in desired.items():
-        if option == 'version':
-            value = version_text if value is None else value
-            if value is None:
-                continue
-        body[FIELDS[option]] = value
+        body[FIELDS[option]] = version_text if option == 'version' else value
     body.update(platforms)
     return body
 
@@ -234,12 +234,12 @@ def ensure_channel(service, params, check_mode):
     platforms = platforms_set(params)
     # Public-overlap demotion can only follow when the channel ends up public.
     lists = state == 'present' and desired.get('public') is True
+    rows = []
     try:
         if lists:
             rows = service.list(app_id)
             current = find(rows, name)
         else:
-            rows = None
             current = service.get(app_id, name)
     except AppNotReadable as exc:
         if state == 'absent':
@@ -250,7 +250,7 @@ def ensure_channel(service, params, check_mode):
             # a missing app from an unreadable one, so predict what a real run does after that create.
             service.warn('%s. Check mode predicts that the channel is created, as it is when an earlier task '
                          'creates the app; a real run fails here if the app still does not exist then.' % exc)
-            rows, current = ([] if lists else None), None
+            current = None
         else:
             raise
 

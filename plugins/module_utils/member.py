@@ -269,7 +269,6 @@ def ensure_member(service, params, check_mode):
     """
     org_id = validate_org_id(params.get('org_id'))
     email = validate_member_email(params.get('email'))
-    state = params.get('state') or 'present'
     role = canonical_role(params.get('role') or 'org_member')
     reinvite = bool(params.get('reinvite_on_role_change'))
 
@@ -281,7 +280,7 @@ def ensure_member(service, params, check_mode):
     def result(member, msg, reinvited=False):
         return {'member': member_view(member), 'reinvited': reinvited, 'msg': msg}
 
-    if state == 'absent':
+    if params.get('state') == 'absent':
         if current is None:
             return False, build_diff(None, None), result(None, '%s is not a member of organization %s' % (email, org_id))
         if is_last_super_admin(members, current):
@@ -297,7 +296,7 @@ def ensure_member(service, params, check_mode):
             after = predicted_invite(sent, role)
             return True, build_diff(None, after), result(
                 after, 'would invite %s as %s; the invitation stays pending until accepted' % (sent, role))
-        return _invite_new(service, members, org_id, email, sent, role, result)
+        return _invite_new(service, org_id, email, sent, role, result)
 
     if current['role'] == role:
         state_text = 'pending invitation' if current['pending'] else 'member'
@@ -347,7 +346,7 @@ def _answered_member(answer, predicted):
     return predicted
 
 
-def _invite_new(service, members, org_id, email, sent, role, result):
+def _invite_new(service, org_id, email, sent, role, result):
     """Invite someone not in the list: GET + POST on the common path."""
     try:
         try:

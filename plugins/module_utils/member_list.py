@@ -162,11 +162,11 @@ def apply_plan(service, org_id, members, plan):
     def drop(member):
         after[:] = [m for m in after if m is not member]
 
-    def no_result(member, msg, reinvited=False):
+    def no_result(member, msg):
         return {'member': member}
 
     for email, role in plan['invite']:
-        _changed, _diff, outcome = _invite_new(service, members, org_id, email, invite_email(email), role, no_result)
+        _changed, _diff, outcome = _invite_new(service, org_id, email, invite_email(email), role, no_result)
         after.append(outcome['member'])
         invited.append(outcome['member']['email'])
     for member, role in plan['reinvite']:

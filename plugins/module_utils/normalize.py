@@ -104,7 +104,9 @@ def _normalize_host(host):
     host = unquote(host)
     if not host or any(c in FORBIDDEN_HOST_CHARS for c in host):
         raise ValueError('bad host')
-    labels = host.rstrip('.').split('.') if host != '.' else ['']
+    # '.' alone, and leading or inner dots, leave an empty label; trailing dots are left to the idna
+    # codec below, which allows one ('example.com.').
+    labels = host.rstrip('.').split('.')
     if any(label == '' for label in labels):
         raise ValueError('empty host label')
     try:

@@ -132,9 +132,7 @@ def normalize_store_url(value):
 
 
 def to_int(value):
-    """A bigint from either GET (a number) or POST (a string) answers."""
-    if isinstance(value, bool) or value is None:
-        return value
+    """A bigint from either GET (a number) or POST (a string) answers; anything else is kept as it is."""
     if isinstance(value, str):
         try:
             return int(value)

@@ -102,10 +102,6 @@ def organization_view(raw):
     return view
 
 
-def managed_view(org):
-    return dict((field, org.get(field)) for field in MANAGED_FIELDS)
-
-
 def compute_delta(current, desired):
     """The desired values that differ from the current organization (both normalised)."""
     return dict((key, value) for key, value in desired.items() if current.get(key) != value)

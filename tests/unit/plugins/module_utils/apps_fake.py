@@ -15,7 +15,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError, CapgoClient
+from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError, CapgoClient, CapgoTransportError
 from ansible_collections.capgo.cloud.plugins.module_utils.normalize_apps import CHANNEL_DEFAULTS
 
 SIGNED = 'https://sb.capgo.app/storage/v1/object/sign/images/%s?token=t%d'
@@ -100,9 +100,28 @@ class FakeCapgo:
         # Errors name what was being done: every request says it.
         assert isinstance(action, str) and action, action
         self.calls.append((method, path, dict(params or {}), dict(body) if isinstance(body, dict) else body))
-        failure = self.fail.get((method, path))
-        if failure:
-            raise failure.pop(0)
+        try:
+            return self._answer(method, path, params, body)
+        except CapgoApiError as exc:
+            if exc.action:
+                raise
+            # As CapgoClient.request does: the error says what was being done.
+            raise CapgoApiError(exc.status, exc.code, exc.message, exc.more_info, attempts=exc.attempts, action=action)
+
+    def transport_error(self, message, action=None, attempts=1, maybe_processed=False):
+        # What CapgoClient.paginate raises through (without the scrubbing of secrets, which this fake has none of).
+        return CapgoTransportError(message, action=action, attempts=attempts, maybe_processed=maybe_processed)
+
+    def _answer(self, method, path, params, body):
+        # fail[(method, path)]: one entry per request, in order: an exception is raised, None lets the
+        # fake answer as the server does, anything else is the answer itself (an answer the server garbled).
+        scripted = self.fail.get((method, path))
+        if scripted:
+            outcome = scripted.pop(0)
+            if isinstance(outcome, Exception):
+                raise outcome
+            if outcome is not None:
+                return outcome
         if path == '/organization':
             page = (body or {}).get('page', 0)
             return self.orgs[page * self.page_size:(page + 1) * self.page_size]

@@ -85,6 +85,27 @@ def test_only_the_differing_fields_are_put():
     assert diff['before']['name'] == diff['after']['name'] == 'Acme Shop'
 
 
+@pytest.mark.parametrize('field, value', [
+    ('expose_metadata', True),
+    ('allow_device_custom_id', False),
+    ('block_provider_infra_requests', False),
+])
+def test_each_setting_that_differs_is_put(field, value):
+    client = FakeCapgo(apps=[app_row(APP)])
+    changed, diff, app, dummy = run(client, **{field: value})
+    assert changed is True and client.summary() == [GET_APP, PUT_APP] and client.calls[1][3] == {field: value}
+    assert app[field] is value and diff['before'][field] is (not value) and diff['after'][field] is value
+
+
+@pytest.mark.parametrize('field', ['ios_store_url', 'android_store_url'])
+@pytest.mark.parametrize('stored', ['', '  '])
+def test_a_store_url_stored_empty_by_another_client_is_none(field, stored):
+    # PUT /app stores the string it is sent (put.ts), so another client may have left '' there.
+    client = FakeCapgo(apps=[app_row(APP, **{field: stored})])
+    changed, dummy, app, dummy2 = run(client, **{field: ''})
+    assert changed is False and client.writes() == [] and app[field] == stored
+
+
 def test_clearing_a_store_url_sends_null():
     client = FakeCapgo(apps=[app_row(APP, ios_store_url='https://apps.apple.com/app/id1')])
     changed, dummy, app, dummy2 = run(client, ios_store_url='')
@@ -96,6 +117,7 @@ def test_icon_that_cannot_be_signed_is_written_again_with_a_warning():
     changed, dummy, dummy2, warnings = run(client, icon=ICON)
     assert changed is True and client.calls[1][3] == {'icon': ICON}
     assert len(warnings) == 1 and 'could not sign' in warnings[0] and 'every run writes it again' in warnings[0]
+    assert warnings[0].startswith('app %s ' % APP)
     client = FakeCapgo()
     warnings = run(client, name='Acme Shop', org_id=ORG, icon=ICON)[3]
     assert len(warnings) == 1 and 'could not sign' in warnings[0]
@@ -157,8 +179,12 @@ def test_create_by_organization_name_lists_organizations_first():
     assert client.summary() == [GET_ORGS, GET_APP, POST_APP] and client.calls[2][3]['owner_org'] == ORG
 
 
-def test_check_mode_create_predicts_the_real_run_without_writing():
-    wanted = dict(name='Acme Shop', org_id=ORG, retention=60, icon=ICON)
+@pytest.mark.parametrize('wanted', [
+    dict(name='Acme Shop', org_id=ORG, retention=60, icon=ICON),
+    # No icon: the server stores '' (icon_url is NOT NULL) and answers ''.
+    dict(name='Acme Shop', org_id=ORG),
+])
+def test_check_mode_create_predicts_the_real_run_without_writing(wanted):
     check, real = FakeCapgo(objects=[ICON]), FakeCapgo(objects=[ICON])
     c_changed, c_diff, c_app, dummy = run(check, check_mode=True, **wanted)
     r_changed, r_diff, r_app, dummy = run(real, **wanted)
@@ -192,8 +218,9 @@ def test_an_id_taken_by_an_app_the_key_cannot_read_says_so():
 def test_an_app_of_another_organization_is_never_touched():
     client = FakeCapgo(apps=[app_row(APP, owner_org=OTHER_ORG)], readable_orgs=[ORG, OTHER_ORG])
     for state in ('present', 'absent'):
-        with pytest.raises(AppError, match='belongs to organization org-2, not to organization org-1'):
+        with pytest.raises(AppError, match='belongs to organization org-2, not to organization org-1;') as err:
             run(client, name='Acme Shop', org_id=ORG, state=state)
+        assert str(err.value).endswith('point the task at organization org-2)')
     assert client.writes() == [] and APP in client.apps
 
 
@@ -237,14 +264,15 @@ def test_a_create_whose_answer_was_lost_is_read_back_not_sent_again(error):
     changed, dummy, app, warnings = run(client, name='Acme Shop', org_id=ORG, retention=60)
     assert changed is True and app['retention'] == 60
     assert client.summary() == [GET_APP, POST_APP, GET_APP, PUT_APP]
-    assert len(warnings) == 1 and 'was lost' in warnings[0]
+    assert len(warnings) == 1 and 'was lost' in warnings[0] and str(error) in warnings[0]
 
 
 def test_a_lost_create_that_did_not_happen_fails_saying_so():
     client = LostCreateAnswer(CapgoApiError(503, None, 'Unavailable'), creates=False)
-    with pytest.raises(AppError, match='failed without a usable answer .* run the task again'):
+    with pytest.raises(AppError, match='failed without a usable answer .* run the task again') as err:
         run(client, name='Acme Shop', org_id=ORG)
     assert client.summary() == [GET_APP, POST_APP, GET_APP]
+    assert 'HTTP 503' in str(err.value) and 'organization %s ' % ORG in str(err.value)
 
 
 def test_a_create_that_certainly_failed_is_not_read_back():
@@ -334,6 +362,8 @@ def test_delete_without_the_right_says_only_super_admins_may():
     with pytest.raises(AppError, match='only org_super_admin') as err:
         run(client, state='absent')
     assert 'HTTP 400 cannot_delete_app' in str(err.value)
+    # Refused at the first attempt: nothing can have been deleted, so nothing is read back.
+    assert client.summary() == [GET_APP, DELETE_APP]
 
 
 class LostDeleteAnswer(FakeCapgo):
@@ -351,6 +381,18 @@ def test_a_retried_delete_that_went_through_is_success():
     client = LostDeleteAnswer(apps=[app_row(APP)])
     changed, dummy, app, dummy2 = run(client, state='absent')
     assert changed is True and app == {} and client.summary() == [GET_APP, DELETE_APP, GET_APP]
+
+
+@pytest.mark.parametrize('method, answer', [
+    ('GET', {'status': 'ok'}),
+    ('GET', [app_row(APP)]),
+    ('PUT', {'app_id': ''}),
+])
+def test_an_answer_that_is_no_app_is_an_error_naming_it(method, answer):
+    client = FakeCapgo(apps=[app_row(APP)], fail={(method, '/app/' + APP): [answer]})
+    with pytest.raises(AppError, match='unexpected app from the server') as err:
+        run(client, name='Renamed')
+    assert repr(answer) in str(err.value)
 
 
 def test_other_server_errors_are_reported_as_they_are():
@@ -377,6 +419,31 @@ def test_every_page_of_apps_is_read_with_query_paging():
     assert len(apps) == 120 and len(client.calls) == 3 and client.pagers == [('/app', 'query', 50)]
     assert [call[2] for call in client.calls] == [{'limit': 50, 'page': n} for n in range(3)]
     assert all(isinstance(app['retention'], int) for app in apps)
+
+
+def test_an_app_repeated_on_the_next_page_is_listed_once():
+    # The listing has no ORDER BY, so an app created meanwhile shifts the rows; apps.id is nullable,
+    # app_id is the primary key.
+    rows = [app_row('com.acme.app%03d' % i, id=None) for i in range(60)]
+    client = FakeCapgo(fail={('GET', '/app'): [rows[:50], rows[49:]]})
+    assert [app['app_id'] for app in info(client)] == [row['app_id'] for row in rows]
+
+
+@pytest.mark.parametrize('org_id, action', [
+    (None, 'listing apps: '),
+    (ORG, 'listing apps of organization org-1: '),
+])
+def test_a_page_that_is_no_list_is_an_error_naming_what_was_listed(org_id, action):
+    client = FakeCapgo(fail={('GET', '/app'): [{'apps': []}]})
+    with pytest.raises(CapgoTransportError, match='expected a list of apps, got dict') as err:
+        info(client, org_id=org_id)
+    assert 'while ' + action in str(err.value)
+
+
+def test_other_errors_listing_the_apps_of_an_organization_are_reported():
+    client = FakeCapgo(fail={('GET', '/app'): [CapgoApiError(500, 'cannot_get_apps', 'Cannot get apps')]})
+    with pytest.raises(CapgoApiError, match='HTTP 500 cannot_get_apps'):
+        info(client, org_id=ORG)
 
 
 def test_a_full_last_page_costs_one_more_request():
@@ -406,6 +473,16 @@ def test_one_app_by_id_costs_one_request_and_an_unreadable_one_is_an_empty_list(
     assert info(FakeCapgo(), app_id=APP) == []
     assert info(FakeCapgo(apps=[app_row(APP, owner_org='org-x')]), app_id=APP) == []
     assert info(FakeCapgo(apps=[app_row(APP)], readable_orgs=[ORG, OTHER_ORG]), app_id=APP, org_id=OTHER_ORG) == []
+    client = FakeCapgo(apps=[app_row(APP)], readable_orgs=[ORG, OTHER_ORG])
+    assert [app['app_id'] for app in info(client, app_id=APP, org_id=ORG)] == [APP] and client.summary() == [GET_APP]
+
+
+def test_an_invalid_app_id_is_refused_before_any_request():
+    for call in (lambda client: info(client, app_id='shop'), lambda client: run(client, app_id='shop')):
+        client = FakeCapgo()
+        with pytest.raises(AppError, match="app_id 'shop' is not a reverse-domain app id"):
+            call(client)
+        assert client.calls == []
 
 
 # -- input checks, before any request ---------------------------------------------------
@@ -427,7 +504,13 @@ def test_bad_input_is_refused_before_any_request(kwargs, message):
 def test_info_input_checks():
     with pytest.raises(AppError, match='reverse-domain'):
         check_app_info_input(dict(app_id='x', org_id=None, org=None))
+    with pytest.raises(CapgoError, match='org_id must not be empty'):
+        check_app_info_input(dict(app_id=None, org_id=' ', org=None))
+    with pytest.raises(AppError, match='org must not be empty'):
+        check_app_info_input(dict(app_id=None, org_id=None, org=' '))
     check_app_info_input(dict(app_id=None, org_id=None, org=None))
+    check_app_info_input(dict(app_id=APP, org_id=ORG, org=None))
+    check_app_info_input(dict(app_id=APP, org_id=None, org='Acme'))
 
 
 def test_tasks_declare_options_and_rules():
@@ -447,6 +530,13 @@ def test_the_app_task_returns_changed_app_and_diff_and_passes_warnings_on():
     assert sorted(result) == ['app', 'changed', 'diff'] and result['changed'] is True
     assert result['app']['name'] == 'Renamed' and result['diff']['after']['name'] == 'Renamed'
     assert len(warnings) == 1 and 'org/org-1/missing.png' in warnings[0]
+
+
+def test_the_app_task_in_check_mode_writes_nothing():
+    client = FakeCapgo(apps=[app_row(APP, name='Acme Shop')])
+    result = APP_TASK.run(client, params(name='Renamed'), True, None)
+    assert result['changed'] is True and result['app']['name'] == 'Renamed' and client.summary() == [GET_APP]
+    assert client.apps[APP]['name'] == 'Acme Shop'
 
 
 def test_the_app_info_task_lists():

@@ -13,7 +13,7 @@ import copy
 
 import pytest
 
-from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError
+from ansible_collections.capgo.cloud.plugins.module_utils.api import CapgoApiError, CapgoTransportError
 from ansible_collections.capgo.cloud.plugins.module_utils.channel import (
     CHANNEL_INFO_TASK,
     CHANNEL_TASK,
@@ -83,6 +83,7 @@ def test_update_sends_only_what_differs_and_reads_the_channel_back():
                                   'disableAutoUpdateUnderNative': False}
     assert channel['version'] == {'name': '1.1.0', 'id': 12} and channel['disableAutoUpdateUnderNative'] is False
     assert diff['before']['version'] == '1.0.0' and diff['after']['version'] == '1.1.0'
+    assert diff['before']['app_id'] == diff['after']['app_id'] == APP and diff['after']['name'] == 'production'
     assert 'ios' not in diff['after']
 
 
@@ -144,6 +145,16 @@ def test_check_mode_update_predicts_the_real_run_without_writing():
     r_changed, r_diff, r_channel, dummy = run(real, **wanted)
     assert check.summary() == [GET] and c_changed is r_changed is True and c_diff == r_diff
     assert managed_view(c_channel) == managed_view(r_channel)
+    # The bundle as GET answers it; its id is only known once the server has set it.
+    assert c_channel['version'] == {'name': '1.1.0', 'id': None} and r_channel['version'] == {'name': '1.1.0', 'id': 12}
+
+
+def test_check_mode_clearing_the_bundle_predicts_no_bundle():
+    check, real = fake(stored('production', version='1.0.0')), fake(stored('production', version='1.0.0'))
+    c_changed, c_diff, c_channel, dummy = run(check, check_mode=True, version='')
+    r_changed, r_diff, r_channel, dummy = run(real, version='')
+    assert c_changed is r_changed is True and c_diff == r_diff and c_channel['version'] is r_channel['version'] is None
+    assert check.writes() == []
 
 
 def test_check_mode_create_predicts_the_real_run_without_writing():
@@ -169,10 +180,10 @@ def test_making_a_channel_public_names_the_channel_it_demotes():
 
 def test_check_mode_predicts_the_demotion():
     beta = stored('beta', cid=3, public=True, ios=False, android=False)
-    client = fake(stored('production', cid=1, public=True), beta, stored('staging', cid=2))
+    client = fake(stored('production', cid=1, public=True), beta, stored('staging', cid=2), stored('nightly', cid=4))
     changed, dummy, channel, warnings = run(client, check_mode=True, name='staging', public=True)
     assert changed is True and channel['public'] is True and client.writes() == []
-    assert len(warnings) == 1 and 'would be made public' in warnings[0] and 'beta, production' in warnings[0]
+    assert len(warnings) == 1 and 'would be made public' in warnings[0] and ': beta, production (' in warnings[0]
 
 
 def test_only_channels_actually_demoted_are_named():
@@ -190,6 +201,61 @@ def test_widening_the_platforms_of_a_public_channel_names_what_it_demotes():
     assert changed is True and client.summary() == [GET, POST, GET]
     assert client.calls[1][3] == {'app_id': APP, 'channel': 'production', 'android': True}
     assert len(warnings) == 1 and 'was kept public' in warnings[0] and 'droid' in warnings[0]
+
+
+def test_check_mode_widening_the_platforms_names_the_others_only():
+    client = fake(stored('production', cid=1, public=True, android=False, electron=False),
+                  stored('droid', cid=2, public=True, ios=False, electron=False))
+    changed, dummy, dummy2, warnings = run(client, check_mode=True, public=True, android=True, update_platforms=True)
+    assert changed is True and client.writes() == []
+    assert len(warnings) == 1 and 'would be kept public' in warnings[0] and ': droid (' in warnings[0]
+
+
+def test_a_public_channel_whose_other_settings_change_demotes_nothing():
+    # Public already, platforms untouched: the server un-publishes nothing, and nothing is named.
+    channels = [stored('production', cid=1, public=True, electron=False),
+                stored('desktop', cid=2, public=True, ios=False, android=False)]
+    for check_mode in (True, False):
+        client = fake(*copy.deepcopy(channels))
+        changed, dummy, channel, warnings = run(client, check_mode=check_mode, public=True, allow_dev=False)
+        assert changed is True and channel['allow_dev'] is False and warnings == []
+        assert client.channels[APP][1]['public'] is True
+
+
+def test_making_a_new_channel_public():
+    client = fake(stored('production', cid=1, public=True))
+    changed, diff, channel, warnings = run(client, name='staging', public=True, ios=True, android=False)
+    assert changed is True and client.summary() == [GET, POST, GET] and client.calls[0][2] == {'app_id': APP}
+    assert client.calls[1][3] == {'app_id': APP, 'channel': 'staging', 'public': True, 'ios': True, 'android': False}
+    assert channel['name'] == 'staging' and channel['public'] is True and diff['before'] == {}
+    # post.ts: public, ios differing from android and electron not sent: electron is stored false.
+    assert diff['after']['electron'] is False and diff['after']['ios'] is True and diff['after']['android'] is False
+    assert client.channels[APP][0]['public'] is False
+    assert len(warnings) == 1 and 'was made public' in warnings[0] and ': production' in warnings[0]
+
+
+def test_a_channel_deleted_meanwhile_is_not_named_as_demoted():
+    # production is gone when the channels are read back: it was deleted, not un-published.
+    client = fake(stored('production', cid=1, public=True), stored('staging', cid=2))
+    client.fail[GET] = [None, [dict(stored('staging', cid=2, public=True), version=None)]]
+    changed, dummy, channel, warnings = run(client, name='staging', public=True)
+    assert changed is True and channel['public'] is True and warnings == []
+
+
+def test_a_channel_that_cannot_be_read_back_after_the_write_fails():
+    client = fake()
+    client.fail[GET] = [None, CapgoApiError(400, 'cannot_find_version', 'Cannot find version')]
+    with pytest.raises(ChannelError, match="channel 'production' of app com.acme.shop was written but cannot be read"):
+        run(client, allow_dev=False)
+    assert client.summary() == [GET, POST, GET]
+
+
+def test_a_missing_state_is_present():
+    client = fake(stored('production', cid=1, public=True), stored('staging', cid=2))
+    wanted = params(name='staging', public=True)
+    del wanted['state']
+    changed, dummy, channel = ensure_channel(ChannelService(client), wanted, False)
+    assert changed is True and channel['public'] is True and client.calls[0][2] == {'app_id': APP}
 
 
 def test_an_already_public_channel_costs_one_list_and_warns_nothing():
@@ -250,7 +316,21 @@ def test_an_app_the_key_cannot_read_says_which_right_is_needed():
     client = FakeCapgo()
     with pytest.raises(ChannelError, match='app.read_channels') as err:
         run(client)
+    assert str(err.value).startswith('app %s does not exist' % APP)
     assert 'HTTP 400 cannot_access_app' in str(err.value) and client.writes() == []
+
+
+@pytest.mark.parametrize('answer', [
+    # A server that ignores the channel parameter answers the list; one that mixes names up, another channel.
+    [stored('production')],
+    stored('beta'),
+])
+def test_an_unexpected_answer_to_reading_one_channel_is_an_error(answer):
+    client = fake(stored('production'))
+    client.fail[GET] = [answer]
+    with pytest.raises(ChannelError, match="unexpected answer reading channel 'production' of app com.acme.shop") as err:
+        run(client, allow_dev=False)
+    assert repr(answer) in str(err.value) and client.writes() == []
 
 
 @pytest.mark.parametrize('public', [None, True])
@@ -264,14 +344,34 @@ def test_check_mode_predicts_a_create_in_an_app_not_readable_yet(public):
 
 
 @pytest.mark.parametrize('deny, channels, kwargs, message', [
-    ('channel.update_settings', [stored('production')], dict(allow_dev=False), 'channel.update_settings'),
-    ('app.create_channel', [], dict(allow_dev=False), 'app.create_channel'),
+    ('channel.update_settings', [stored('production')], dict(allow_dev=False),
+     r"may not change channel 'production' of app com.acme.shop: that needs channel.update_settings \(.*\) \("),
+    # post.ts checks channel.promote_bundle too when the body carries a version.
+    ('channel.update_settings', [stored('production')], dict(version='1.1.0'),
+     r"may not change channel 'production' of app com.acme.shop: that needs channel.update_settings .*"
+     r" and, to set version, channel.promote_bundle \("),
+    ('app.create_channel', [], dict(allow_dev=False),
+     r"may not create channel 'production' of app com.acme.shop: that needs app.create_channel"),
     ('channel.delete', [stored('production')], dict(state='absent'), 'org_admin keys lack it'),
 ])
 def test_missing_rights_are_named(deny, channels, kwargs, message):
     client = fake(*channels, deny=[deny])
-    with pytest.raises(ChannelError, match=message):
+    with pytest.raises(ChannelError, match=message) as err:
         run(client, **kwargs)
+    assert 'HTTP 400 cannot_access_app' in str(err.value)
+
+
+@pytest.mark.parametrize('channels, action', [
+    ([stored('production')], "while updating channel 'production' of app com.acme.shop"),
+    ([], "while creating channel 'production' of app com.acme.shop"),
+])
+@pytest.mark.parametrize('version', [None, '1.0.0'])
+def test_other_errors_of_the_write_are_reported_as_they_are(channels, action, version):
+    # 400 invalid_app_id: post.ts when the app is gone by the time it is written; not about the bundle.
+    client = fake(*channels, fail={POST: [CapgoApiError(400, 'invalid_app_id', "You can't access this app")]})
+    with pytest.raises(CapgoApiError, match='HTTP 400 invalid_app_id') as err:
+        run(client, allow_dev=False, version=version)
+    assert action in str(err.value)
 
 
 @pytest.mark.parametrize('channels', [[stored('production')], []])
@@ -300,8 +400,25 @@ def test_info_by_name_costs_one_request():
 
 
 def test_info_of_an_app_the_key_cannot_read_fails():
-    with pytest.raises(ChannelError, match='does not exist, or this API key cannot read its channels'):
+    with pytest.raises(ChannelError, match='does not exist, or this API key cannot read its channels') as err:
         list_channels(ChannelService(FakeCapgo()), APP)
+    assert str(err.value).startswith('app %s ' % APP) and 'HTTP 400 cannot_access_app' in str(err.value)
+
+
+def test_a_page_of_channels_that_is_no_list_is_an_error_naming_what_was_listed():
+    client = fake(fail={GET: [{'channels': []}]})
+    with pytest.raises(CapgoTransportError, match='expected a list of channels, got dict') as err:
+        list_channels(ChannelService(client), APP)
+    assert 'while listing the channels of app %s: ' % APP in str(err.value)
+
+
+def test_info_refuses_invalid_input_before_any_request():
+    client = fake()
+    with pytest.raises(ChannelError, match="app_id 'shop' is not a reverse-domain app id"):
+        list_channels(ChannelService(client), 'shop')
+    with pytest.raises(ChannelError, match='must not be empty'):
+        list_channels(ChannelService(client), APP, ' ')
+    assert client.calls == []
 
 
 # -- input checks, before any request ---------------------------------------------------
@@ -321,6 +438,8 @@ def test_info_input_checks():
         check_channel_info_input(dict(app_id='nope', name=None))
     with pytest.raises(ChannelError, match='must not be empty'):
         check_channel_info_input(dict(app_id=APP, name=''))
+    check_channel_info_input(dict(app_id=APP, name='production'))
+    check_channel_info_input(dict(app_id=APP, name=None))
 
 
 def test_tasks_declare_options():
@@ -337,6 +456,13 @@ def test_the_channel_task_returns_changed_channel_and_diff():
     result = CHANNEL_TASK.run(client, params(version='1.1.0'), True, warnings.append)
     assert sorted(result) == ['changed', 'channel', 'diff'] and result['changed'] is True
     assert result['channel']['version']['name'] == '1.1.0' and client.summary() == [GET]
+    assert result['diff']['before']['version'] == '1.0.0' and result['diff']['after']['version'] == '1.1.0'
+
+
+def test_the_channel_task_passes_warnings_on():
+    client, warnings = fake(stored('production', public=True), stored('staging', cid=2)), []
+    result = CHANNEL_TASK.run(client, params(name='staging', public=True), False, warnings.append)
+    assert result['changed'] is True and len(warnings) == 1 and ': production' in warnings[0]
 
 
 def test_the_channel_info_task_lists_all_or_one():

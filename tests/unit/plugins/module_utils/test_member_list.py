@@ -330,3 +330,17 @@ def test_result_members_are_sorted_ignoring_case():
     dummy, dummy2, result, dummy3 = converge(client, [{'email': 'Bea@acme.example'}], check_mode=True)
     assert [m['email'] for m in result['members']] == ['al@acme.example', 'bea@acme.example', 'owner@acme.example',
                                                        'Zed@acme.example']
+
+
+def test_result_members_sort_underscores_as_the_lower_case_address_does_and_rows_without_address_first():
+    client = FakeClient([dict(members_fake.member(None), uid='uid-x'), members_fake.member('ab@acme.example'),
+                         members_fake.member('a_b@acme.example')], users=['ab@acme.example', 'a_b@acme.example'])
+    dummy, dummy2, result, dummy3 = converge(client, [{'email': 'ab@acme.example'}])
+    assert [m['email'] for m in result['members']] == [None, 'a_b@acme.example', 'ab@acme.example']
+
+
+def test_a_list_that_removes_the_last_super_admin_fails_naming_the_organization():
+    client = FakeClient(acme(), users=USERS)
+    with pytest.raises(MemberError) as err:
+        converge(client, [{'email': 'owner@acme.example', 'state': 'absent'}, {'email': 'boss@acme.example', 'state': 'absent'}])
+    assert 'of organization org-1' in str(err.value) and writes_of(client) == []

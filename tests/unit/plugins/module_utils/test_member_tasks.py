@@ -58,7 +58,7 @@ def client_for(*extra, **kwargs):
     (MEMBER_TASK, dict(org_id=ORG, email='not-an-email'), MemberError, "email 'not-an-email' is not an email"),
     (MEMBER_TASK, dict(org_id=ORG, email=DEV, role='owner'), MemberError, 'role must be one of'),
     (MEMBER_TASK, dict(org='Acme', members=[{'email': DEV}, {'email': 'Dev@acme.example'}]), MemberError,
-     'twice (entries 1 and 2)'),
+     "members lists 'Dev@acme.example' twice (entries 1 and 2)"),
     (MEMBER_TASK, dict(org='Acme', members=[{'email': 'nope'}]), MemberError, "email 'nope' is not an email"),
     (MEMBER_INFO_TASK, dict(org_id=' '), InputError, 'org_id must not be empty'),
     (MEMBER_INFO_TASK, dict(org='  '), MemberError, 'org must not be empty'),
@@ -68,7 +68,7 @@ def test_bad_input_is_refused(task, kwargs, error, text):
     task_params = params(**kwargs) if task is MEMBER_TASK else info_params(**kwargs)
     with pytest.raises(error) as err:
         task.check_input(task_params)
-    assert text in str(err.value)
+    assert str(err.value).startswith(text)
 
 
 @pytest.mark.parametrize('task, kwargs', [

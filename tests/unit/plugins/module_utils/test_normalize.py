@@ -89,6 +89,12 @@ REJECTED_WEBSITES = [
     ('example.com:80:90', 'bad host'),
     ('[::1', 'bad IPv6 host'),
     ('https://[::1/', 'bad IPv6 host'),
+    ('a..b.example', 'empty host label'),                        # Python's idna codec cannot encode an empty label
+    ('.', 'empty host label'),
+    ('..', 'empty host label'),
+    ('.example.com', 'empty host label'),
+    ('a..X', 'empty host label'),
+    (u'exa\ufffdmple.com', 'host is not a valid domain name'),
 ]
 
 

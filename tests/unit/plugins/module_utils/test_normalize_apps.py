@@ -40,8 +40,10 @@ def test_valid_app_ids_are_kept_as_written(app_id):
 
 @pytest.mark.parametrize('app_id', INVALID_APP_IDS)
 def test_invalid_app_ids_are_refused_with_the_rule(app_id):
-    with pytest.raises(ValueError, match='reverse-domain'):
+    with pytest.raises(ValueError, match='reverse-domain') as err:
         validate_app_id(app_id)
+    # The message names the option and the value refused.
+    assert str(err.value).startswith('app_id %r ' % (app_id,))
 
 
 @pytest.mark.parametrize('value, expected', [
@@ -124,6 +126,9 @@ def test_channel_names_must_not_be_empty():
     ({}, True, {'ios': True, 'android': True, 'electron': True}),
     ({'ios': True, 'android': False}, True, {'ios': True, 'android': False, 'electron': False}),
     ({'ios': True}, True, {'ios': True, 'android': True, 'electron': False}),
+    # ios equal to android: post.ts leaves electron to the column default.
+    ({'ios': True, 'android': True}, True, {'ios': True, 'android': True, 'electron': True}),
+    ({'ios': False, 'android': False}, True, {'ios': False, 'android': False, 'electron': True}),
     ({'ios': True, 'android': False}, False, {'ios': True, 'android': False, 'electron': True}),
     ({'ios': True, 'android': False, 'electron': True}, True, {'ios': True, 'android': False, 'electron': True}),
 ])

@@ -582,8 +582,8 @@ def test_a_server_that_ignores_orgid_answers_the_list_and_the_row_is_picked_from
     class ListClient(FakeClient):
         def request(self, method, path='/organization', params=None, body=None, action=None):
             if method == 'GET' and params:
-                FakeClient.request(self, method, path, params, body, action)
-                return [self._row(org) for org in self.orgs]
+                self.calls.append(('GET', params['orgId']))
+                return [self._row(org) for org in self.orgs] + ['not a row']
             return FakeClient.request(self, method, path, params, body, action)
 
     client = ListClient([org_row('a', 'Acme'), org_row('b', 'Other')])
@@ -609,14 +609,31 @@ def test_post_that_keeps_failing_is_sent_once_per_attempt_with_a_lookup_between(
     assert len(service.warnings) == 2 and all('sent again' in w for w in service.warnings)
 
 
-def test_a_post_answer_without_id_is_an_error():
+@pytest.mark.parametrize('answer', [{'status': 'ok'}, None, 'created', [{'id': 'new-1'}]])
+def test_a_post_answer_without_id_is_an_error(answer):
     class NoIdClient(FakeClient):
         def request(self, method, path='/organization', params=None, body=None, action=None):
-            answer = FakeClient.request(self, method, path, params, body, action)
-            return {'status': 'ok'} if method == 'POST' else answer
+            result = FakeClient.request(self, method, path, params, body, action)
+            return answer if method == 'POST' else result
 
-    with pytest.raises(OrganizationError, match="did not return the new organization id .answer: {'status': 'ok'}"):
+    with pytest.raises(OrganizationError) as info:
         run(NoIdClient(), name='Acme')
+    assert str(info.value) == 'the server did not return the new organization id (answer: %r)' % (answer,)
+
+
+@pytest.mark.parametrize('answer', [{'status': 'ok'}, {'data': {'id': 'a'}}, None, ['a']])
+def test_settings_a_server_does_not_answer_cannot_be_managed(answer):
+    class NoSettingsClient(FakeClient):
+        def request(self, method, path='/organization', params=None, body=None, action=None):
+            result = FakeClient.request(self, method, path, params, body, action)
+            return answer if method == 'PUT' else result
+
+    client = NoSettingsClient([org_row('a', 'Acme')])
+    with pytest.raises(OrganizationError) as info:
+        run(client, org_id='a', enforce_encrypted_bundles=True)
+    assert str(info.value).startswith('the server did not return the security settings of organization a, so they '
+                                      'cannot be compared')
+    assert client.calls == [('GET', 'a'), ('PUT', 'a')] and client.put_bodies == [{'orgId': 'a'}]
 
 
 def test_cannot_update_org_without_2fa_is_reported_as_the_server_said():
@@ -682,3 +699,84 @@ def test_the_organization_info_task_checks_input_and_lists():
                                       None) == {'changed': False, 'organizations': [organization_view(org_row('b', 'Other'))]}
     assert ORGANIZATION_INFO_TASK.run(client, {'org_id': 'a', 'name': None, 'include_settings': False}, False,
                                       None) == {'changed': False, 'organizations': [organization_view(org_row('a', 'Acme'))]}
+    assert ORGANIZATION_INFO_TASK.run(client, {'org_id': 'a', 'name': None, 'include_settings': True}, False,
+                                      None) == {'changed': False, 'organizations': [
+                                          dict(organization_view(org_row('a', 'Acme')), **SETTINGS_DEFAULTS)]}
+
+
+def test_info_with_settings_adds_each_organizations_settings_read_with_its_own_put():
+    client = FakeClient([org_row('a', 'Acme', enforce_encrypted_bundles=True), org_row('b', 'Other'),
+                         org_row('c', 'Acme', max_apikey_expiration_days=30)])
+    found = list_organizations(OrganizationService(client), name='Acme', include_settings=True)
+    assert [(o['id'], o['enforce_encrypted_bundles'], o['max_apikey_expiration_days']) for o in found] == [
+        ('a', True, None), ('c', False, 30)]
+    assert found[0] == dict(organization_view(org_row('a', 'Acme')), **dict(SETTINGS_DEFAULTS, enforce_encrypted_bundles=True))
+    assert client.calls == [('GET', None), ('PUT', 'a'), ('PUT', 'c')] and client.put_bodies == [{'orgId': 'a'}, {'orgId': 'c'}]
+
+
+def test_info_by_id_and_name_needs_both_to_match():
+    client = FakeClient([org_row('a', 'Acme'), org_row('b', 'Other')])
+    service = OrganizationService(client)
+    assert list_organizations(service, org_id=' a ', name='Other') == []
+    assert [o['id'] for o in list_organizations(service, org_id='a', name=' <b>Acme</b> ')] == ['a']
+    assert client.calls == [('GET', 'a'), ('GET', 'a')]
+
+
+def test_a_created_logo_the_server_cannot_sign_warns():
+    client = FakeClient()
+    client._row = lambda org, full=False: dict(FakeClient._row(client, org, full), logo=None)
+    service = OrganizationService(client)
+    changed, dummy, org = ensure_organization(service, params(name='Acme', logo='org/x/missing.png'), False)
+    assert changed and org['id'] == 'new-1' and org['logo'] is None
+    assert len(service.warnings) == 1 and service.warnings[0].startswith('organization new-1 reports no logo after it '
+                                                                         "was set to 'org/x/missing.png'")
+
+
+class DocsPutClient(FakeClient):
+    """Answers a PUT that writes in the docs' shape: only a few fields of the organization."""
+
+    def request(self, method, path='/organization', params=None, body=None, action=None):
+        answer = FakeClient.request(self, method, path, params, body, action)
+        if method == 'PUT' and set(body) != {'orgId'}:
+            return {'status': 'Organization updated', 'data': {'id': answer['id'], 'name': answer['data']['name']}}
+        return answer
+
+
+def test_a_docs_shaped_put_answer_with_settings_reads_them_back_too():
+    client = DocsPutClient([org_row('a', 'Acme')])
+    changed, diff, org = run(client, org_id='a', enforce_encrypted_bundles=True)
+    assert changed and client.calls == [('GET', 'a'), ('PUT', 'a'), ('PUT', 'a'), ('GET', 'a'), ('PUT', 'a')]
+    assert client.put_bodies == [{'orgId': 'a'}, {'orgId': 'a', 'enforce_encrypted_bundles': True}, {'orgId': 'a'}]
+    assert org == dict(organization_view(org_row('a', 'Acme')), **dict(SETTINGS_DEFAULTS, enforce_encrypted_bundles=True))
+    assert (diff['before']['enforce_encrypted_bundles'], diff['after']['enforce_encrypted_bundles']) == (False, True)
+
+
+@pytest.mark.parametrize('answer', [None, '', ['not', 'a', 'row'], {'status': 'ok', 'data': 'Organization updated'}])
+def test_a_put_answer_without_the_organization_is_read_back(answer):
+    class OddPutClient(FakeClient):
+        def request(self, method, path='/organization', params=None, body=None, action=None):
+            result = FakeClient.request(self, method, path, params, body, action)
+            return answer if method == 'PUT' else result
+
+    client = OddPutClient([org_row('a', 'Acme')])
+    changed, dummy, org = run(client, org_id='a', name='Renamed')
+    assert changed and org == organization_view(org_row('a', 'Renamed'))
+    assert client.calls == [('GET', 'a'), ('PUT', 'a'), ('GET', 'a')]
+
+
+def test_an_organization_that_cannot_be_read_back_after_a_write_is_an_error():
+    class LosingClient(DocsPutClient):
+        """The key loses access to the organization right after writing it."""
+
+        def request(self, method, path='/organization', params=None, body=None, action=None):
+            answer = DocsPutClient.request(self, method, path, params, body, action)
+            if method in ('POST', 'PUT'):
+                self.orgs[:] = []
+            return answer
+
+    with pytest.raises(OrganizationError) as info:
+        run(LosingClient([org_row('a', 'Acme')]), org_id='a', name='Renamed')
+    assert str(info.value) == 'organization a was updated but cannot be read back with this key'
+    with pytest.raises(OrganizationError) as info:
+        run(LosingClient(), name='Acme')
+    assert str(info.value) == 'organization new-1 was created but cannot be read back with this key'
