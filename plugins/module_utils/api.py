@@ -37,6 +37,7 @@ from ansible_collections.capgo.cloud.plugins.module_utils.api_answers import (
     unwrap,
 )
 from ansible_collections.capgo.cloud.plugins.module_utils.bounded_http import (
+    BoundedSession,
     DeadlineExceeded,
     ResponseTooLarge,
     SocketWatch,
@@ -186,7 +187,7 @@ class CapgoClient:
         self.rand = rand
         self.clock = clock
         self.watch = SocketWatch()
-        self.session = session or requests.Session()
+        self.session = session or BoundedSession()
         adapter = WatchedAdapter(self.watch)
         self.session.mount('https://', adapter)
         self.session.mount('http://', adapter)

@@ -22,9 +22,10 @@ import threading
 import time
 
 try:
+    from requests import Session
     from requests.adapters import HTTPAdapter
 except ImportError:  # pragma: no cover - api.py reports the missing library
-    HTTPAdapter = object
+    Session = HTTPAdapter = object
 
 CHUNK_SIZE = 64 * 1024
 
@@ -128,6 +129,18 @@ def _watched_connection_class(base, watch):
 
     WatchedConnection.__name__ = base.__name__
     return WatchedConnection
+
+
+class BoundedSession(Session):
+    """A requests session that never looks for where a 3xx answer points.
+
+    Even with allow_redirects=False, requests works out the next request of a 3xx answer that has a
+    Location, and reads the whole body into memory first (Session.resolve_redirects), past the size
+    cap. The client reports a 3xx itself, from its status and Location, and never reads its body.
+    """
+
+    def get_redirect_target(self, resp):
+        return None
 
 
 class WatchedAdapter(HTTPAdapter):

@@ -86,9 +86,19 @@ class ScriptedServer:
         self.httpd.server_close()
 
 
+def bounded_sleep(sleeps, retries):
+    """The client's sleep: records each wait, and fails at once on more waits than retries (a retry loop
+    that never ends fails the test instead of hanging it)."""
+    def sleep(seconds):
+        assert len(sleeps) < retries, 'waited again after %r with only %d retries' % (sleeps, retries)
+        sleeps.append(seconds)
+    return sleep
+
+
 def make_client(url, retries=3, sleeps=None):
     sleeps = [] if sleeps is None else sleeps
-    return CapgoClient(KEY, api_url=url, timeout=5, retries=retries, sleep=sleeps.append, rand=lambda: 0.5)
+    return CapgoClient(KEY, api_url=url, timeout=5, retries=retries, sleep=bounded_sleep(sleeps, retries),
+                       rand=lambda: 0.5)
 
 
 # -- pure decisions ----------------------------------------------------------
@@ -466,7 +476,8 @@ class DripServer:
 def test_a_dripped_body_fails_at_the_deadline_of_each_attempt():
     sleeps = []
     with DripServer() as server:
-        client = CapgoClient(KEY, api_url=server.url, timeout=1, retries=1, sleep=sleeps.append, rand=lambda: 0.5)
+        client = CapgoClient(KEY, api_url=server.url, timeout=1, retries=1, sleep=bounded_sleep(sleeps, 1),
+                             rand=lambda: 0.5)
         start = time.monotonic()
         with pytest.raises(CapgoTransportError) as info:
             client.request('GET')

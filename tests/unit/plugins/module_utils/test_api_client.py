@@ -373,6 +373,45 @@ def test_a_300_answer_is_a_redirect_whose_body_is_not_read(monkeypatch):
     assert 'only ever sent to %s.' % server.url in str(info.value)
 
 
+def test_the_body_of_a_redirect_is_never_read():
+    # requests reads a 3xx body whole to find the next request, even with allow_redirects=False.
+    size = 64 * 1024 * 1024
+    sent = []
+
+    class Handler(socketserver.BaseRequestHandler):
+        def handle(self):
+            _read_request(self.request)
+            headers = [('Location', 'https://elsewhere.example/'), ('Content-Length', '%d' % size)]
+            head = http_answer('302 Found', headers, b'')
+            total = 0
+            try:
+                self.request.sendall(head)
+                chunk = b' ' * (1024 * 1024)
+                while total < size:
+                    self.request.sendall(chunk)
+                    total += len(chunk)
+            except OSError:
+                pass  # the client hung up
+            sent.append(total)
+
+    server = socketserver.ThreadingTCPServer(('127.0.0.1', 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.01}, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(CapgoTransportError) as info:
+            client_for('http://127.0.0.1:%d' % server.server_address[1]).request('GET')
+        for dummy in range(500):
+            if sent:
+                break
+            time.sleep(0.01)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert 'HTTP 302, a redirect to https://elsewhere.example/' in str(info.value)
+    assert sent and sent[0] < size
+
+
 def test_a_redirect_after_a_retry_names_the_action_and_the_attempts():
     location = 'https://elsewhere.example/' + 'a' * 400
     with ScriptedServer([(503, {}, ERROR), (308, {'Location': location}, {})]) as server:
