@@ -490,10 +490,9 @@ def validate_api_url(api_url):
     lowered = api_url.lower()
     if not (lowered.startswith('http://') or lowered.startswith('https://')):
         raise CapgoInputError('api_url must start with http:// or https://, got %r' % api_url)
-    authority = api_url.split('://', 1)[1].split('/', 1)[0]
-    if '@' in authority:
-        raise CapgoInputError('api_url must not carry credentials; pass the key in api_key')
     parts = urlsplit(api_url)
+    if '@' in parts.netloc:
+        raise CapgoInputError('api_url must not carry credentials; pass the key in api_key')
     if not parts.hostname:
         raise CapgoInputError('api_url has no host, got %r' % api_url)
     try:
@@ -504,7 +503,7 @@ def validate_api_url(api_url):
         raise CapgoInputError('api_url must not have a query or fragment')
     api_url = api_url.rstrip('/')
     # The resource paths are added by the client: https://api.capgo.app/organization means the API's base.
-    if api_url.split('://', 1)[1].count('/') and api_url.endswith('/organization'):
+    if urlsplit(api_url).path.endswith('/organization'):
         api_url = api_url[:-len('/organization')]
     return api_url
 

@@ -514,7 +514,8 @@ def test_missing_key_says_how_to_give_one():
 def test_https_to_a_plain_http_server_says_it_does_not_speak_tls(validate_certs):
     with ScriptedServer([(200, {}, [])] * 3) as server:
         host_port = server.url.split('://', 1)[1]
-        client = CapgoClient(KEY, api_url='https://' + host_port, timeout=5, retries=0, validate_certs=validate_certs)
+        client = CapgoClient(KEY, api_url='https://' + host_port, timeout=5, retries=0, validate_certs=validate_certs,
+                             sleep=bounded_sleep([], 0))
         with pytest.raises(CapgoTransportError) as info:
             client.request('GET')
     text = str(info.value)

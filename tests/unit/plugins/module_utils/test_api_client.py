@@ -23,6 +23,7 @@ import threading
 import time
 
 import pytest
+import requests
 
 from ansible_collections.capgo.cloud.plugins.module_utils import api
 from ansible_collections.capgo.cloud.plugins.module_utils.api import (
@@ -412,6 +413,17 @@ def test_the_body_of_a_redirect_is_never_read():
     assert sent and sent[0] < size
 
 
+def test_a_session_of_the_callers_own_does_not_follow_redirects_either():
+    # The client also asks requests not to follow: a plain requests.Session would resend the key.
+    with ScriptedServer([(200, {}, [])]) as other:
+        with ScriptedServer([(307, {'Location': other.url + '/organization'}, {})]) as server:
+            client = client_for(server.url, session=requests.Session())
+            with pytest.raises(CapgoTransportError) as info:
+                client.request('GET')
+    assert other.seen == [] and len(server.seen) == 1
+    assert 'HTTP 307, a redirect to %s/organization' % other.url in str(info.value)
+
+
 def test_a_redirect_after_a_retry_names_the_action_and_the_attempts():
     location = 'https://elsewhere.example/' + 'a' * 400
     with ScriptedServer([(503, {}, ERROR), (308, {'Location': location}, {})]) as server:
@@ -605,3 +617,9 @@ def test_the_page_cap_and_a_stuck_server_name_the_listing(monkeypatch):
     assert str(info.value).startswith('Capgo API request failed while listing channels: the server kept returning new '
                                       'channels for 1 pages (3 rows)')
     assert info.value.attempts == 1
+
+
+@pytest.mark.parametrize('exc', [requests.exceptions.ConnectTimeout('slow connect'), requests.exceptions.ReadTimeout('slow read')])
+def test_a_socket_timeout_names_api_timeout(exc):
+    # Usually the deadline ends a slow exchange first; a socket timeout that wins the race says the same.
+    assert 'api_timeout=7s' in client_for('http://127.0.0.1:9', timeout=7).describe_transport_error(exc)

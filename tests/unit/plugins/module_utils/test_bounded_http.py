@@ -222,6 +222,22 @@ def test_the_watch_shuts_down_a_socket_a_tls_wrap_took_over():
         peer.close()
 
 
+def test_the_watch_keeps_a_socket_a_tls_wrap_took_over_when_it_tracks_the_next():
+    watch = SocketWatch()
+    plain, peer = socket.socketpair()
+    later, later_peer = socket.socketpair()
+    try:
+        watch.track(plain)
+        wrapped = socket.socket(fileno=plain.detach())
+        watch.track(later)  # forgets closed sockets, not the descriptor the wrap owns now
+        watch.start(0.02)
+        assert _at_eof(peer) and _at_eof(later_peer)
+        wrapped.close()
+    finally:
+        for sock in (peer, later, later_peer):
+            sock.close()
+
+
 def test_the_watch_leaves_alone_a_socket_that_reuses_a_closed_descriptor():
     watch = SocketWatch()
     plain, peer = socket.socketpair()
