@@ -148,10 +148,11 @@ class CapgoActionBase(ActionBase):
 
 
 def as_module_result(result):
-    """The result as ActionBase._execute_module() reads a module's answer (ansible-core 2.19 and later).
+    """The result as ActionBase._execute_module() reads a module's answer (ansible-core 2.21 and later).
 
     Those versions tell module failures ("Module failed: ...") from action failures, and drop the
-    internal keys of a module's answer; older ones take the result dict as it is.
+    internal keys of a module's answer; older ones (2.19 and 2.20 have no UnifiedTaskResult) take the
+    result dict as it is.
     """
     try:
         from ansible._internal import _task  # pylint: disable=import-outside-toplevel

@@ -26,8 +26,9 @@ except ImportError:  # before ansible-core 2.19 every string is templated
         return value
 
 try:
-    from ansible._internal import _task  # noqa: F401 pylint: disable=unused-import
-    MODULE_RESULTS_ROUND_TRIP = True  # ansible-core 2.19 and later
+    from ansible._internal import _task
+    # ansible-core 2.21 and later read a module's answer through UnifiedTaskResult (2.19 and 2.20 have _task without it).
+    MODULE_RESULTS_ROUND_TRIP = hasattr(_task, 'UnifiedTaskResult')
 except ImportError:
     MODULE_RESULTS_ROUND_TRIP = False
 
@@ -344,7 +345,7 @@ def test_in_process_failures_mask_the_key_and_name_the_module(monkeypatch, on_li
     assert seen.executed == [] and seen.updated == [task_vars]
     assert result['failed'] is True and KEY not in str(result)
     assert result['msg'] == "api_url must start with http:// or https://, got 'ftp://127.0.0.1/********'"
-    # as ActionBase._execute_module() returns a module's answer: from 2.19 on, a module result always says changed
+    # as ActionBase._execute_module() returns a module's answer: from 2.21 on, a module result always says changed
     assert result.get('changed', 'not given') == (False if MODULE_RESULTS_ROUND_TRIP else 'not given')
 
     plugin, seen = make_plugin(monkeypatch, dict(api_key=KEY, bogus=1))
