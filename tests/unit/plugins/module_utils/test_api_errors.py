@@ -32,23 +32,16 @@ from ansible_collections.capgo.cloud.plugins.module_utils.api import (
 )
 
 from ansible_collections.capgo.cloud.tests.unit.plugins.module_utils.test_api import KEY, ScriptedServer, make_client
+from ansible_collections.capgo.cloud.tests.unit.plugins.module_utils.test_api_client import closed_port
 
 # How urllib3 < 2.8 words a failed connection: the connection object's repr, then the reason.
 OLD_CONN = '<urllib3.connection.HTTPSConnection object at 0x7f3a2c1b9d50>'
 
 
-def _closed_port():
-    sock = socket.socket()
-    sock.bind(('127.0.0.1', 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return port
-
-
 def _refused():
     """The exception requests raises for a connection refused on loopback."""
     try:
-        requests.get('http://127.0.0.1:%d/organization' % _closed_port(), timeout=2)
+        requests.get('http://127.0.0.1:%d/organization' % closed_port(), timeout=2)
     except requests.exceptions.ConnectionError as exc:
         return exc
     raise AssertionError('the closed port accepted a connection')
@@ -200,7 +193,7 @@ def test_failures_that_certainly_never_reached_the_server(make, expected):
 
 def test_a_refused_post_is_repeated_and_not_reported_as_maybe_processed():
     sleeps = []
-    client = make_client('http://127.0.0.1:%d' % _closed_port(), retries=2, sleeps=sleeps)
+    client = make_client('http://127.0.0.1:%d' % closed_port(), retries=2, sleeps=sleeps)
     with pytest.raises(CapgoTransportError) as info:
         client.request('POST', body={'name': 'Acme'}, action='creating organization')
     assert info.value.attempts == 3 and sleeps == [0.75, 1.5]
